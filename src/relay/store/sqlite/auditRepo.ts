@@ -1,0 +1,54 @@
+// SQLite implementation of the append-only audit log, and the table's migrations.
+import type Database from 'better-sqlite3';
+import type { AuditRepo } from '../auditRepo';
+import type { AuditEntry } from '../types';
+import type { Migration } from './migrate';
+
+/** Schema steps of the audit log table. */
+export const auditMigrations: Migration[] = [
+  {
+    id: 'audit-1',
+    sql: `CREATE TABLE audit_log (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      time TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      device TEXT,
+      channel_kind TEXT,
+      result TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_time ON audit_log (time)`,
+  },
+];
+
+interface AuditRow {
+  time: string;
+  actor: string;
+  action: string;
+  device: string | null;
+  channel_kind: string | null;
+  result: string;
+}
+
+/** The audit log in a better-sqlite3 database. */
+export class SqliteAuditRepo implements AuditRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit_log (time, actor, action, device, channel_kind, result) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(entry.time, entry.actor, entry.action, entry.device, entry.channelKind, entry.result);
+  }
+
+  async recent(limit: number): Promise<AuditEntry[]> {
+    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
+    return rows.map((r) => ({
+      time: r.time,
+      actor: r.actor,
+      action: r.action,
+      device: r.device,
+      channelKind: r.channel_kind,
+      result: r.result,
+    }));
+  }
+}
