@@ -18,6 +18,9 @@ import type { Identity } from './identity';
 import { isRecord } from './json';
 import { err, ok, type Result } from './result';
 
+/** Channel kinds that are always end-to-end encrypted: operators offer E2E for them and devices refuse them without. */
+export const E2E_REQUIRED: readonly ChannelKind[] = ['rsp', 'console'];
+
 /** Bytes a sealed DATA payload adds to the plaintext: u64 sequence + 16-byte Poly1305 tag. */
 export const E2E_OVERHEAD = 8 + 16;
 const NONCE_BYTES = 16;

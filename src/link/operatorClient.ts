@@ -1,0 +1,111 @@
+// The operator's client (CLI, debug adapter, extension): control requests, fleet events and E2E channels to devices.
+import { silentLogger, type Logger } from '../common/log';
+import type { ChannelKind } from '../protocol/channels';
+import type { ControlEvent, DeviceInfo, MethodName, Methods } from '../protocol/control';
+import { createOffer, E2E_REQUIRED } from '../protocol/e2e';
+import type { Identity } from '../protocol/identity';
+import { parsePublicKey } from '../protocol/identity';
+import type { Channel } from './channel';
+import { connect } from './connect';
+import type { Connection, Disposable } from './connection';
+import { RelayError } from './errors';
+
+/** Options of `connectOperator`. */
+export interface OperatorOptions {
+  relay: string;
+  identity: Identity;
+  log?: Logger;
+  /** Seconds between PINGs that keep `rttMs` fresh and detect a dead relay. Default 30. */
+  keepaliveSec?: number;
+  timeoutMs?: number;
+}
+
+/** An operator's session with the relay. */
+export interface OperatorClient {
+  /** Calls a control method; rejects with RelayError (e.g. code 'FORBIDDEN', 'NOT_FOUND'). */
+  request<M extends MethodName>(method: M, params?: Methods[M]['params']): Promise<Methods[M]['result']>;
+  request<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+  /** Control events (device.updated, device.removed after fleet.subscribe). */
+  onEvent(listener: (event: ControlEvent) => void): Disposable;
+  /** The connection ended (relay gone, REPLACED, REVOKED, HEARTBEAT_TIMEOUT, or close()). */
+  onClose(listener: (reason: RelayError) => void): Disposable;
+  /**
+   * Opens a channel to a device. rsp and console are end-to-end encrypted against the device key from
+   * devices.list, so a relay that swaps keys or tampers gets E2E_FAILED, not plaintext.
+   */
+  openChannel(device: string, kind: ChannelKind): Promise<Channel>;
+  /** Last measured round trip to the relay, ms. */
+  readonly rttMs: number | undefined;
+  close(): void;
+}
+
+class Client implements OperatorClient {
+  private readonly deviceKeys = new Map<string, string>();
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly identity: Identity,
+  ) {}
+
+  get rttMs(): number | undefined {
+    return this.conn.rttMs;
+  }
+
+  request<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    return this.conn.request<T>(method, params);
+  }
+
+  onEvent(listener: (event: ControlEvent) => void): Disposable {
+    return this.conn.onEvent(listener);
+  }
+
+  onClose(listener: (reason: RelayError) => void): Disposable {
+    return this.conn.onClose(listener);
+  }
+
+  async openChannel(device: string, kind: ChannelKind): Promise<Channel> {
+    if (!E2E_REQUIRED.includes(kind)) return this.conn.openChannel(kind, device);
+    const cached = this.deviceKeys.get(device);
+    const key = cached ?? (await this.refreshKey(device));
+    try {
+      return await this.openEncrypted(device, kind, key);
+    } catch (e) {
+      // A device re-registered with a new key: refresh once from devices.list before giving up.
+      if (!(e instanceof RelayError) || e.code !== 'E2E_FAILED' || !cached) throw e;
+      const fresh = await this.refreshKey(device);
+      if (fresh === cached) throw e;
+      return this.openEncrypted(device, kind, fresh);
+    }
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+
+  private openEncrypted(device: string, kind: ChannelKind, keyText: string): Promise<Channel> {
+    const key = parsePublicKey(keyText);
+    if (!key) throw new RelayError('E2E_FAILED', `relay listed a malformed public key for ${device}`);
+    return this.conn.openChannel(kind, device, createOffer(this.identity, kind, key));
+  }
+
+  private async refreshKey(device: string): Promise<string> {
+    const devices = await this.conn.request<DeviceInfo[]>('devices.list');
+    for (const d of devices) this.deviceKeys.set(d.name, d.publicKey);
+    const key = this.deviceKeys.get(device);
+    if (!key) throw new RelayError('DEVICE_UNKNOWN', `no device named ${device}`);
+    return key;
+  }
+}
+
+/** Connects as an operator. Rejects with RelayError (UNKNOWN_KEY, CONNECTION_FAILED, …). */
+export async function connectOperator(options: OperatorOptions): Promise<OperatorClient> {
+  const log = options.log ?? silentLogger;
+  const conn = await connect(options.relay, options.identity, {
+    log,
+    keepaliveSec: options.keepaliveSec ?? 30,
+    timeoutMs: options.timeoutMs,
+  });
+  // A first RTT sample right away; errors surface through onClose, not here.
+  conn.ping().catch(() => undefined);
+  return new Client(conn, options.identity);
+}
