@@ -1,0 +1,24 @@
+// The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
+import type { Command } from '../command';
+import deviceAdd from './deviceAdd';
+import deviceRm from './deviceRm';
+import devices from './devices';
+import enrollTokenCreate from './enrollTokenCreate';
+import keysNew from './keysNew';
+import operatorAdd from './operatorAdd';
+import operatorRm from './operatorRm';
+import operators from './operators';
+import relay from './relay';
+
+/** Every command, in the order `outpost --help` lists them. */
+export const commands: readonly Command[] = [
+  relay,
+  keysNew,
+  devices,
+  deviceAdd,
+  deviceRm,
+  operators,
+  operatorAdd,
+  operatorRm,
+  enrollTokenCreate,
+];
