@@ -1,15 +1,7 @@
 // Records the relay store holds, shared by the store interface, its SQLite implementation and the relay core.
+import type { Role } from '../../protocol/control';
 
-/** What an operator may do; checked by the relay on every control call and channel open. */
-export type Role = 'admin' | 'deployer' | 'debugger' | 'viewer';
-
-/** All roles, most powerful first. */
-export const roles: readonly Role[] = ['admin', 'deployer', 'debugger', 'viewer'];
-
-/** True when `value` names a role. */
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (roles as readonly string[]).includes(value);
-}
+export type { Role };
 
 /** Free-form labels on a device, e.g. `{site: "lab", hw: "rev-b"}`; used to target deployments. */
 export type Tags = Record<string, string>;

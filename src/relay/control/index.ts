@@ -1,0 +1,22 @@
+// The table of control methods the relay answers; a new area adds its handlers here.
+import { devicesAdd, devicesList, devicesRemove } from './devices';
+import { enrollCreate } from './enroll';
+import { fleetSubscribe } from './fleetSubscribe';
+import type { ControlHandler } from './handler';
+import { operatorsAdd, operatorsList, operatorsRemove } from './operators';
+import { whoami } from './whoami';
+
+/** Every control method by name. */
+export const controlHandlers: ReadonlyMap<string, ControlHandler> = new Map(
+  [
+    whoami,
+    devicesList,
+    devicesAdd,
+    devicesRemove,
+    operatorsAdd,
+    operatorsList,
+    operatorsRemove,
+    enrollCreate,
+    fleetSubscribe,
+  ].map((h) => [h.method, h]),
+);
