@@ -24,11 +24,11 @@ export interface DeploymentRow {
   readonly children: DeploymentRow[];
 }
 
-const DONE: readonly DeviceUpdateState[] = ['confirmed', 'failed', 'rolled_back'];
+const DONE: readonly DeviceUpdateState[] = ['confirmed', 'failed', 'rolled_back', 'canceled'];
 const ROLLOUT_ICONS: Record<RolloutState, IconSpec> = {
   running: { id: 'loading~spin', color: 'charts.blue' },
   paused: { id: 'debug-pause', color: 'charts.yellow' },
-  completed: { id: 'pass', color: 'testing.iconPassed' },
+  succeeded: { id: 'pass', color: 'testing.iconPassed' },
   aborted: { id: 'circle-slash', color: 'disabledForeground' },
   failed: { id: 'error', color: 'testing.iconFailed' },
 };
@@ -43,6 +43,7 @@ const DEVICE_ICONS: Record<DeviceUpdateState, IconSpec> = {
   confirmed: { id: 'pass-filled', color: 'testing.iconPassed' },
   failed: { id: 'error', color: 'testing.iconFailed' },
   rolled_back: { id: 'history', color: 'charts.yellow' },
+  canceled: { id: 'circle-slash', color: 'disabledForeground' },
 };
 
 /** What a device's update is doing, in words: "downloading 45% (460.8 KiB of 1.0 MiB)", "failed: reason". */
@@ -52,9 +53,7 @@ export function describeUpdate(u: DeviceUpdate): string {
     const pct = Math.min(100, Math.floor((u.bytes / u.total) * 100));
     return `downloading ${pct}% (${formatBytes(u.bytes)} of ${formatBytes(u.total)})`;
   }
-  return u.reason && (u.state === 'failed' || u.state === 'rolled_back' || u.state === 'deferred')
-    ? `${state}: ${u.reason}`
-    : state;
+  return u.reason && u.state !== 'confirmed' ? `${state}: ${u.reason}` : state;
 }
 
 function summary(devices: DeviceUpdate[]): string {
@@ -103,8 +102,10 @@ export function deploymentRow(dep: Deployment): DeploymentRow {
   return {
     id: `deployment:${dep.id}`,
     label: `${dep.artifact}`,
-    description: `${dep.state}${wavePart} · ${summary(all)}`,
-    tooltip: `**Deployment ${escapeMarkdown(dep.id)}** of ${escapeMarkdown(dep.artifact)}${by}${at}: ${dep.state}`,
+    description: `${dep.state}${wavePart} · ${summary(all)}` + (dep.reason ? ` · ${dep.reason}` : ''),
+    tooltip:
+      `**Deployment ${escapeMarkdown(dep.id)}** of ${escapeMarkdown(dep.artifact)}${by}${at}: ${dep.state}` +
+      (dep.reason ? ` (${escapeMarkdown(dep.reason)})` : ''),
     icon: ROLLOUT_ICONS[dep.state],
     contextValue: `outpost.deployment.${dep.state}`,
     deploymentId: dep.id,

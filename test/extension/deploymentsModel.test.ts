@@ -1,5 +1,7 @@
 // The Deployments view: rollouts, waves and per-device OTA progress read from relay JSON.
 import assert from 'node:assert/strict';
+import { applyEvent, createDeployment, defaultSettings } from '../../src/relay/ota/deployment';
+import type { SignedManifest } from '../../src/protocol/manifest';
 import { DeploymentsModel, describeUpdate } from '../../src/extension/deploymentsModel';
 
 const staged = {
@@ -96,6 +98,39 @@ describe('deployments model', () => {
     model.remove('dep-42');
     assert.equal(model.rows().length, 1);
     assert.equal(changes, 3);
+  });
+
+  it('reads the deployment value the relay keeps (waves of names, per-device progress, signed manifest)', () => {
+    const signed = {
+      manifest: { version: '2.0.1', buildId: 'b1d', imageSha256: 'ef'.repeat(32), imageSize: 65536 },
+      signature: 'sig',
+    } as unknown as SignedManifest;
+    const relayValue = createDeployment(
+      {
+        id: 'dep-9',
+        createdBy: 'ana',
+        signed,
+        waves: [['tracker-1'], ['tracker-2', 'tracker-3']],
+        settings: { ...defaultSettings, rolloutPercent: 30 },
+      },
+      new Date('2025-06-01T10:00:00Z'),
+    );
+    const at = new Date('2025-06-01T10:00:05Z');
+    const dispatched = applyEvent(relayValue, 'tracker-1', { type: 'dispatched' }, at);
+    const halfway = applyEvent(dispatched, 'tracker-1', { type: 'bytes', offset: 32768 }, at);
+    const model = new DeploymentsModel();
+    model.reset([JSON.parse(JSON.stringify(halfway))]);
+    const [row] = model.rows();
+    assert.equal(row.label, '2.0.1');
+    assert.equal(row.children[0].children[0].description, 'downloading 50% (32.0 KiB of 64.0 KiB)');
+    assert.match(row.description, /^running · wave 1\/2 · 0\/3 confirmed/);
+    assert.deepEqual(
+      row.children.map((w) => [w.label, w.children.map((d) => d.device)]),
+      [
+        ['Wave 1 (33%)', ['tracker-1']],
+        ['Wave 2 (67%)', ['tracker-2', 'tracker-3']],
+      ],
+    );
   });
 
   it('says what a deferred update waits for', () => {
