@@ -1,3 +1,4 @@
-// Entry point of the stdio debug adapter (placeholder until the DAP session lands).
-process.stderr.write('outpost debug adapter: not built yet\n');
-process.exitCode = 1;
+// Entry point of dist/debugAdapter.js: DAP over stdin/stdout, reaching GDB servers directly (`gdbTarget`).
+import { runDebugAdapter } from './stdioAdapter';
+
+runDebugAdapter({ settingGdbPath: process.env.OUTPOST_GDB_PATH });

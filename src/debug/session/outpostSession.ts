@@ -1,0 +1,354 @@
+// The Outpost debug session: a slim DebugSession that routes each DAP request to the module for its concern.
+import { DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { performance } from 'node:perf_hooks';
+import { silentLogger, type Logger } from '../../common/log';
+import { asDebugError, DebugError, ErrorCode } from '../errors';
+import { GdbCommandError } from '../gdb/gdbProcess';
+import { breakInsert } from '../mi/commands/breakpoints';
+import { execContinue, execFinish, execInterrupt, execNext, execStep } from '../mi/commands/execution';
+import { num, tuple } from '../mi/read';
+import { THREAD_ID, type OutputCategory, type SessionContext } from './context';
+import { disassemble } from './disassemble';
+import { evaluate, rawGdbCommand } from './evaluate';
+import { exceptionInfo } from './exceptionInfo';
+import { parseDebugArgs } from './launchArgs';
+import { readMemory, writeMemory } from './memory';
+import { scopes, stackTrace } from './stackTrace';
+import { connect, reset, teardown, type Connected, type SessionDeps } from './startup';
+import { handleStop, type ExpectedStop } from './stops';
+import { setVariable, variables } from './variables';
+
+/** What the host passes in: stub connectors, the gdbPath setting, a logger. */
+export interface OutpostSessionOptions extends SessionDeps {
+  logger?: Logger;
+}
+
+/** One debug session of one device; runs inline in the extension host or behind the stdio adapter. */
+export class OutpostDebugSession extends DebugSession {
+  private connected: Connected | undefined;
+  private expected: ExpectedStop | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: OutpostSessionOptions) {
+    super();
+    this.log = options.logger ?? silentLogger;
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsRestartRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsSteppingGranularity: true,
+      supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportTerminateDebuggee: false,
+      exceptionBreakpointFilters: [{ filter: 'faults', label: 'Cortex-M faults (HardFault)', default: true }],
+    };
+    this.sendResponse(response);
+  }
+
+  protected override attachRequest(
+    response: DebugProtocol.AttachResponse,
+    args: DebugProtocol.AttachRequestArguments,
+  ): void {
+    this.startSession(response, 'attach', args as Record<string, unknown>);
+  }
+
+  protected override launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments,
+  ): void {
+    this.startSession(response, 'launch', args as Record<string, unknown>);
+  }
+
+  private startSession(
+    response: DebugProtocol.Response,
+    request: 'attach' | 'launch',
+    raw: Record<string, unknown>,
+  ): void {
+    const io = {
+      sendEvent: (e: DebugProtocol.Event) => this.sendEvent(e),
+      output: (t: string, c?: OutputCategory) => this.output(t, c),
+    };
+    const run = async (): Promise<void> => {
+      const args = parseDebugArgs(request, raw);
+      const c = await connect(this.options, args, io, (err) => this.fail(err));
+      this.connected = c;
+      c.ctx.control.setStopHandler((stop) => {
+        const exp = this.expected && num(stop, 'bkptno') === this.expected.gdbNumber ? this.expected : undefined;
+        if (exp) this.expected = undefined;
+        return handleStop(c.ctx, c.registry, stop, exp);
+      });
+      c.ctx.gdb.onExit((how) => {
+        if (this.connected !== c) return;
+        this.connected = undefined;
+        this.output(`GDB exited unexpectedly (${how}); the session ends\n`, 'important');
+        this.sendEvent(new TerminatedEvent());
+      });
+      this.log.info('connected', { request, target: c.ctx.endpoint.description });
+    };
+    run().then(
+      () => {
+        this.sendResponse(response);
+        this.sendEvent(new InitializedEvent());
+      },
+      (err: unknown) => {
+        this.reply(response, err);
+        this.sendEvent(new TerminatedEvent());
+      },
+    );
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.handle(response, (ctx) => ctx.control.run(() => this.startExecution(ctx)));
+  }
+
+  /** After configuration (and after a restart): stop at entry, run to main, or let the device run. */
+  private async startExecution(ctx: SessionContext): Promise<void> {
+    const { args } = ctx;
+    if (args.stopOnEntry) {
+      const ev = new StoppedEvent('entry', THREAD_ID) as DebugProtocol.StoppedEvent;
+      ev.body.description = args.request === 'attach' ? 'attached: the device is halted' : 'halted after reset';
+      ev.body.allThreadsStopped = true;
+      this.sendEvent(ev);
+      return;
+    }
+    if (args.request === 'launch' && args.runToFunction) {
+      try {
+        const answer = await ctx.gdb.send(
+          breakInsert({ kind: 'function', name: args.runToFunction }, { temporary: true }),
+        );
+        const n = num(tuple(answer.results, 'bkpt'), 'number');
+        if (n !== undefined)
+          this.expected = { gdbNumber: n, reason: 'entry', description: `stopped at ${args.runToFunction}` };
+      } catch (err) {
+        if (!(err instanceof GdbCommandError)) throw err;
+        this.output(`cannot stop at ${args.runToFunction} (${err.gdbMessage}); the target runs\n`, 'console');
+      }
+    }
+    await ctx.control.resume(execContinue());
+    if (args.request === 'attach' && this.connected) {
+      const ms = Math.round(performance.now() - this.connected.haltedAt);
+      this.output(`attached to ${ctx.endpoint.description}; the target was halted for ${ms} ms\n`, 'console');
+      this.log.info('attach halt', { ms, target: ctx.endpoint.description });
+    }
+  }
+
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
+    this.handle(response, (ctx, c) =>
+      ctx.control.halted(async () => ({ breakpoints: await c.registry.setSource(ctx, args) })),
+    );
+  }
+
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
+    this.handle(response, (ctx, c) =>
+      ctx.control.halted(async () => ({ breakpoints: await c.registry.setFunctions(ctx, args.breakpoints) })),
+    );
+  }
+
+  protected override setInstructionBreakpointsRequest(
+    response: DebugProtocol.SetInstructionBreakpointsResponse,
+    args: DebugProtocol.SetInstructionBreakpointsArguments,
+  ): void {
+    this.handle(response, (ctx, c) =>
+      ctx.control.halted(async () => ({ breakpoints: await c.registry.setInstructions(ctx, args.breakpoints) })),
+    );
+  }
+
+  protected override dataBreakpointInfoRequest(
+    response: DebugProtocol.DataBreakpointInfoResponse,
+    args: DebugProtocol.DataBreakpointInfoArguments,
+  ): void {
+    this.handle(response, (ctx, c) => ctx.control.run(() => c.registry.dataInfo(ctx, args)));
+  }
+
+  protected override setDataBreakpointsRequest(
+    response: DebugProtocol.SetDataBreakpointsResponse,
+    args: DebugProtocol.SetDataBreakpointsArguments,
+  ): void {
+    this.handle(response, (ctx, c) =>
+      ctx.control.halted(async () => ({ breakpoints: await c.registry.setData(ctx, args.breakpoints) })),
+    );
+  }
+
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
+    this.handle(response, (ctx, c) =>
+      ctx.control.halted(() => c.registry.setFaultCatch(ctx, args.filters.includes('faults'))),
+    );
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const name = this.connected ? `Cortex-M33 (${this.connected.ctx.endpoint.description})` : 'Cortex-M33';
+    response.body = { threads: [{ id: THREAD_ID, name }] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.handle(response, (ctx) =>
+      ctx.control.stopped(async () => (await ctx.control.resume(execContinue()), { allThreadsContinued: true })),
+    );
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.handle(response, (ctx) =>
+      ctx.control.stopped(() => ctx.control.resume(execNext(THREAD_ID, args.granularity === 'instruction'))),
+    );
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.handle(response, (ctx) =>
+      ctx.control.stopped(() => ctx.control.resume(execStep(THREAD_ID, args.granularity === 'instruction'))),
+    );
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.handle(response, (ctx) => ctx.control.stopped(() => ctx.control.resume(execFinish(THREAD_ID, 0))));
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.handle(response, (ctx) =>
+      ctx.control.run(async () => void (ctx.control.running && (await ctx.gdb.send(execInterrupt())))),
+    );
+  }
+
+  protected override stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
+    this.handle(response, (ctx) => ctx.control.stopped(() => stackTrace(ctx, args)));
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.handle(response, (ctx) => Promise.resolve({ scopes: scopes(ctx, args.frameId) }));
+  }
+
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
+    this.handle(response, (ctx) => ctx.control.stopped(async () => ({ variables: await variables(ctx, args) })));
+  }
+
+  protected override setVariableRequest(
+    response: DebugProtocol.SetVariableResponse,
+    args: DebugProtocol.SetVariableArguments,
+  ): void {
+    this.handle(response, (ctx) => ctx.control.stopped(() => setVariable(ctx, args)));
+  }
+
+  protected override evaluateRequest(
+    response: DebugProtocol.EvaluateResponse,
+    args: DebugProtocol.EvaluateArguments,
+  ): void {
+    const raw = args.context === 'repl' && rawGdbCommand(args.expression) !== undefined;
+    // Raw GDB commands run as typed; expressions on a running target briefly halt it (a live watch).
+    this.handle(response, (ctx) =>
+      raw ? ctx.control.run(() => evaluate(ctx, args)) : ctx.control.halted(() => evaluate(ctx, args)),
+    );
+  }
+
+  protected override readMemoryRequest(
+    response: DebugProtocol.ReadMemoryResponse,
+    args: DebugProtocol.ReadMemoryArguments,
+  ): void {
+    this.handle(response, (ctx) => ctx.control.halted(() => readMemory(ctx, args)));
+  }
+
+  protected override writeMemoryRequest(
+    response: DebugProtocol.WriteMemoryResponse,
+    args: DebugProtocol.WriteMemoryArguments,
+  ): void {
+    this.handle(response, (ctx) => ctx.control.halted(() => writeMemory(ctx, args)));
+  }
+
+  protected override disassembleRequest(
+    response: DebugProtocol.DisassembleResponse,
+    args: DebugProtocol.DisassembleArguments,
+  ): void {
+    this.handle(response, (ctx) => ctx.control.halted(() => disassemble(ctx, args)));
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    this.handle(response, (ctx) => ctx.control.stopped(() => exceptionInfo(ctx)));
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.handle(response, (ctx) =>
+      ctx.control.run(async () => {
+        await ctx.control.pauseQuietly();
+        await reset(ctx);
+        await ctx.refs.reset(ctx.gdb);
+        await this.startExecution(ctx);
+      }),
+    );
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    const c = this.connected;
+    this.connected = undefined;
+    const done = c
+      ? c.ctx.control.run(async () => {
+          await c.ctx.control.pauseQuietly();
+          await teardown(c.ctx.gdb, c.ctx.endpoint, c.trace, true);
+        })
+      : Promise.resolve();
+    done
+      .catch((err: unknown) => this.log.warn('disconnect', { error: asDebugError(err).message }))
+      .finally(() => {
+        this.sendResponse(response);
+        this.shutdown();
+      });
+  }
+
+  /** Runs a handler against the connected session and answers with its body or one error line. */
+  private handle<T>(response: DebugProtocol.Response, work: (ctx: SessionContext, c: Connected) => Promise<T>): void {
+    const c = this.connected;
+    if (!c) {
+      this.reply(response, new DebugError(ErrorCode.NotStopped, 'not connected to a target'));
+      return;
+    }
+    work(c.ctx, c).then(
+      (body) => {
+        if (body !== undefined) response.body = body;
+        this.sendResponse(response);
+      },
+      (err: unknown) => this.reply(response, err),
+    );
+  }
+
+  private reply(response: DebugProtocol.Response, err: unknown): void {
+    const e = asDebugError(err);
+    this.log.warn('request failed', { command: response.command, code: e.code, error: e.message });
+    this.sendErrorResponse(response, { id: e.code, format: e.message.replace(/[{}]/g, ''), showUser: true });
+  }
+
+  private fail(err: unknown): void {
+    this.output(`${asDebugError(err).message}\n`, 'important');
+  }
+
+  private output(text: string, category: OutputCategory = 'console'): void {
+    this.sendEvent(new OutputEvent(text, category));
+  }
+}

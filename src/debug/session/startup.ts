@@ -1,0 +1,151 @@
+// Attach and launch: start GDB, reach the stub, check or flash the ELF, reset; and the matching teardown.
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { DebugError, ErrorCode } from '../errors';
+import { findGdb } from '../gdb/gdbDiscovery';
+import { GdbCommandError, GdbProcess } from '../gdb/gdbProcess';
+import {
+  consoleCommand,
+  fileExecAndSymbols,
+  gdbSet,
+  targetDetach,
+  targetDownload,
+  targetSelectRemote,
+} from '../mi/commands/session';
+import { resetCommandsFor } from '../stub/resetCommands';
+import { openStub, type StubConnectors, type StubEndpoint } from '../stub/stubConnector';
+import { BreakpointRegistry } from './breakpoints';
+import type { OutputCategory, SessionContext } from './context';
+import { checkExecutableMatches } from './elfCheck';
+import type { OutpostDebugArgs } from './launchArgs';
+import { References } from './references';
+import { TargetControl } from './targetControl';
+import { openMiTrace, type MiTrace } from './trace';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+/** What a session needs from its host: how to reach stubs, the `outpost.gdbPath` setting. */
+export interface SessionDeps {
+  connectors: StubConnectors;
+  settingGdbPath?: string;
+}
+
+/** A connected session: the context plus what teardown needs. */
+export interface Connected {
+  ctx: SessionContext;
+  registry: BreakpointRegistry;
+  trace: MiTrace;
+  /** When the target was halted by connecting (performance.now()). */
+  haltedAt: number;
+}
+
+/** Connects per the arguments; on any failure everything started is stopped again and one DebugError is thrown. */
+export async function connect(
+  deps: SessionDeps,
+  args: OutpostDebugArgs,
+  io: { sendEvent(e: DebugProtocol.Event): void; output(text: string, category?: OutputCategory): void },
+  onStopHandlerError: (err: unknown) => void,
+): Promise<Connected> {
+  if (!existsSync(args.executable)) {
+    throw new DebugError(
+      ErrorCode.ExecutableMissing,
+      `executable ${args.executable} does not exist: build the firmware first`,
+    );
+  }
+  const gdbChoice = findGdb({ launchGdbPath: args.gdbPath, settingGdbPath: deps.settingGdbPath });
+  const trace = openMiTrace(args, io.output);
+  let gdb: GdbProcess | undefined;
+  let endpoint: StubEndpoint | undefined;
+  let attached = false;
+  const abort = new AbortController();
+  try {
+    gdb = await GdbProcess.start({
+      gdbPath: gdbChoice.path,
+      cwd: args.cwd,
+      timeoutMs: args.gdbTimeoutMs,
+      trace: trace.sink,
+    });
+    const g = gdb;
+    for (const [name, value] of [
+      ['mi-async', 'on'],
+      ['pagination', 'off'],
+      ['confirm', 'off'],
+      ['breakpoint pending', 'off'],
+      ['tcp auto-retry', 'off'],
+      ['tcp connect-timeout', '10'],
+      ['remotetimeout', '10'],
+      ['remote hardware-watchpoint-limit', String(args.hardwareWatchpointLimit)],
+    ]) {
+      await g.send(gdbSet(name, value));
+    }
+    await g.send(fileExecAndSymbols(args.executable)).catch((err: unknown) => {
+      throw new DebugError(ErrorCode.ExecutableMismatch, `GDB cannot use ${args.executable}: ${errorText(err)}`);
+    });
+    endpoint = await openStub(args, deps.connectors, {
+      log: (line) => io.output(line + '\n', 'console'),
+      signal: abort.signal,
+      trace: args.trace,
+    });
+    const ep = endpoint;
+    const haltedAt = performance.now();
+    await g.send(targetSelectRemote(ep.host, ep.port), { timeoutMs: 3 * args.gdbTimeoutMs }).catch((err: unknown) => {
+      throw new DebugError(
+        ErrorCode.StubUnreachable,
+        `cannot reach the GDB server at ${ep.description}: ${errorText(err)}`,
+      );
+    });
+    attached = true;
+    const control = new TargetControl(g, args.gdbTimeoutMs, onStopHandlerError);
+    const ctx: SessionContext = { gdb: g, control, args, endpoint: ep, refs: new References(), ...io };
+    const registry = new BreakpointRegistry();
+    if (args.request === 'attach') await checkExecutableMatches(ctx, args.executable);
+    for (const cmd of args.initCommands) await g.send(consoleCommand(cmd));
+    if (args.request === 'launch') {
+      io.output(`loading ${args.executable} through ${ep.description}\n`, 'console');
+      await g.send(targetDownload(), { timeoutMs: 30 * args.gdbTimeoutMs }).catch((err: unknown) => {
+        throw new DebugError(ErrorCode.LoadFailed, `loading ${args.executable} failed: ${errorText(err)}`);
+      });
+      await reset(ctx);
+    }
+    await registry.setFaultCatch(ctx, args.catchFaults);
+    return { ctx, registry, trace, haltedAt };
+  } catch (err) {
+    await teardown(gdb, endpoint, trace, attached);
+    throw err;
+  }
+}
+
+/** Resets the target through the stub (per stub kind, or launch.json `resetCommands`); it stays halted. */
+export async function reset(ctx: SessionContext): Promise<void> {
+  const commands = resetCommandsFor(ctx.endpoint.kind, ctx.args.resetCommands);
+  if (!commands) {
+    throw new DebugError(
+      ErrorCode.ResetUnsupported,
+      `don't know how to reset the target behind ${ctx.endpoint.description}: set "stubKind" (qemu, openocd, pyocd, jlink, probe-rs) or "resetCommands" in launch.json`,
+    );
+  }
+  for (const cmd of commands) await ctx.gdb.send(consoleCommand(cmd));
+  // The stub reset the core behind GDB's back: registers and frames GDB holds are stale.
+  await ctx.gdb.send(consoleCommand('maintenance flush register-cache'));
+}
+
+/** Detaches (the device runs on), ends GDB and closes the stub endpoint and the trace; never throws. */
+export async function teardown(
+  gdb: GdbProcess | undefined,
+  endpoint: StubEndpoint | undefined,
+  trace: MiTrace,
+  attached: boolean,
+): Promise<void> {
+  if (gdb?.running && attached) {
+    // A detach that fails leaves nothing to undo: GDB exits next and the stub drops the connection.
+    await gdb.send(targetDetach()).catch((err: unknown) => err);
+  }
+  await gdb?.exit();
+  // A tunnel that fails to close has nothing left to tell the user; the session is over either way.
+  await endpoint?.dispose().catch((err: unknown) => err);
+  await trace.close();
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof GdbCommandError) return err.gdbMessage;
+  return err instanceof Error ? err.message : String(err);
+}
