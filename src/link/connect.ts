@@ -15,6 +15,8 @@ export interface ConnectOptions {
   log?: Logger;
   /** Seconds between application PINGs (0 = none). Default 30; the agent passes its keepalive. */
   keepaliveSec?: number;
+  /** See ConnectionOptions.keepalivePolicy; default 'always'. */
+  keepalivePolicy?: 'always' | 'when-silent';
   /** Milliseconds for the challenge and the upgrade together, and then for each request. Default 30 s. */
   timeoutMs?: number;
 }

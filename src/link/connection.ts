@@ -43,6 +43,12 @@ export interface ConnectionOptions {
   log: Logger;
   /** Seconds between application PINGs; a PING unanswered by the next one ends the connection. 0 = never. */
   keepaliveSec: number;
+  /**
+   * 'always': PING every interval (keeps `rttMs` fresh; operators). 'when-silent': PING only when nothing at all
+   * (frame or WebSocket ping) arrived during the interval — the relay's own heartbeat already proves the link
+   * and refreshes NAT state, so an idle device adds no bytes of its own (devices on metered links).
+   */
+  keepalivePolicy?: 'always' | 'when-silent';
   /** Milliseconds to wait for a control response or an OPEN_OK. */
   requestTimeoutMs?: number;
 }
@@ -76,6 +82,7 @@ export class Connection {
   private nextChannelId = 1;
   private lastRttMs?: number;
   private keepalivePing?: bigint;
+  private lastHeardMs = Date.now();
   private readonly keepaliveTimer?: NodeJS.Timeout;
   private closedWith?: RelayError;
   private finished = false;
@@ -97,7 +104,12 @@ export class Connection {
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.scheduler = new SendScheduler(ws, (err) => this.log.warn('send failed', { error: err.message }));
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => {
+      this.lastHeardMs = Date.now();
+      this.onMessage(data as Buffer, isBinary);
+    });
+    ws.on('ping', () => (this.lastHeardMs = Date.now()));
+    ws.on('pong', () => (this.lastHeardMs = Date.now()));
     ws.on('close', (code, reason) => this.finish(code, reason.toString('utf8')));
     ws.on('error', (err) => this.log.warn('relay connection error', { error: err.message }));
     if (options.keepaliveSec > 0) {
@@ -219,6 +231,8 @@ export class Connection {
       this.terminate(RelayError.fromClose(CloseCode.HEARTBEAT_TIMEOUT, 'no PONG from the relay'));
       return;
     }
+    const quietMs = Date.now() - this.lastHeardMs;
+    if (this.options.keepalivePolicy === 'when-silent' && quietMs < this.options.keepaliveSec * 1000) return;
     const ts = nowUs();
     this.keepalivePing = ts;
     this.pings.set(ts, () => undefined);
