@@ -1,0 +1,15 @@
+// An ephemeral loopback TCP port for a child process to listen on (it may race: callers retry on EADDRINUSE).
+import { createServer } from 'node:net';
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
