@@ -1,0 +1,83 @@
+// A server child process in its own process group: wait until it announces and answers on its URL; stop it whole.
+import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError } from '../errors';
+
+/**
+ * Resolves with the URL a child prints (first capture group of `announce`) once a GET to it answers below 500.
+ * Rejects with the child's last output lines when it exits first or `timeoutMs` passes.
+ */
+export async function waitForUrl(
+  name: string,
+  child: ChildProcess,
+  announce: RegExp,
+  timeoutMs: number,
+  onLine: (line: string) => void = () => undefined,
+): Promise<string> {
+  const tail: string[] = [];
+  let announced: string | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) => {
+      const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      reject(new CliError(`${name} ${why} before serving: ${tail.slice(-3).join(' | ') || 'no output'}`));
+    });
+  });
+  exited.catch(() => undefined); // observed below through Promise.race; avoids an unhandled rejection after success
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      onLine(line);
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      announced ??= announce.exec(line)?.[1];
+    });
+  }
+  const deadline = Date.now() + timeoutMs;
+  const ready = (async (): Promise<string> => {
+    while (Date.now() < deadline) {
+      if (announced && child.exitCode === null && (await answers(announced))) return announced;
+      await sleep(200);
+    }
+    throw new CliError(`${name} did not serve within ${timeoutMs / 1000} s: ${tail.slice(-3).join(' | ')}`);
+  })();
+  return Promise.race([ready, exited]);
+}
+
+/** Ends the child's whole process group: SIGTERM, then SIGKILL for anything still alive after `graceMs`. */
+export async function stopProcessGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
+  const pgid = child.pid;
+  if (pgid === undefined) return;
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    if (!signalGroup(pgid, 0)) return;
+  }
+  signalGroup(pgid, 'SIGKILL');
+  // Bounded: an orphan whose parent never reaps it stays a zombie, which still counts as a member of the group.
+  for (let i = 0; i < 40 && signalGroup(pgid, 0); i++) await sleep(50);
+}
+
+/** Sends `signal` to process group `pgid`; false when the group no longer exists. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
