@@ -18,7 +18,7 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs<
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: own, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachValues(own, command), options, allowPositionals: true, strict: true });
   } catch (err) {
     throw usageError(`${describeParseError(err)}; ${hint}`);
   }
@@ -37,6 +37,24 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs<
   }
   if (positionals.length > max) throw usageError(`unexpected argument "${positionals[max]}"; ${hint}`);
   return { options: values as CommandArgs<OptionSpecs>['options'], positionals, rest };
+}
+
+/**
+ * Writes `--opt VALUE` as `--opt=VALUE` for string options, so a value starting with a dash (a base64url
+ * public key can) is taken as the value, as users expect, instead of being refused as ambiguous.
+ */
+function attachValues(args: string[], command: Command): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const long = /^--([^=]+)$/.exec(arg)?.[1];
+    const short = /^-([^-])$/.exec(arg)?.[1];
+    const name = long ?? Object.keys(command.options).find((n) => short && command.options[n].short === short);
+    if (name && command.options[name]?.type === 'string' && i + 1 < args.length) {
+      out.push(`--${name}=${args[++i]}`);
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function describeParseError(err: unknown): string {

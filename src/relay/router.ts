@@ -52,14 +52,21 @@ export class Router {
     }
     const { kind, device: deviceName, e2e } = parsed.value;
     const device = this.ctx.hub.device(deviceName);
-    const refusal = refuseOpen(who, kind, device ? 'online' : 'offline');
-    if (refusal !== undefined || !device) {
-      peer.channels.release(channel);
-      if (refusal !== undefined) return this.refuse(peer, channel, kind, deviceName, refusal);
+    // The role is checked before presence, so a refused role learns nothing about the fleet.
+    const forbidden = refuseOpen(who, kind, 'online');
+    if (forbidden !== undefined || !device) peer.channels.release(channel);
+    if (forbidden !== undefined) return this.refuse(peer, channel, kind, deviceName, forbidden);
+    if (!device) {
       // Offline or unknown: only the store can tell which.
       void this.ctx.store.devices.byName(deviceName).then(
         (record) =>
-          this.refuse(peer, channel, kind, deviceName, record ? CloseCode.DEVICE_OFFLINE : CloseCode.DEVICE_UNKNOWN),
+          this.refuse(
+            peer,
+            channel,
+            kind,
+            deviceName,
+            refuseOpen(who, kind, record ? 'offline' : 'unknown') ?? CloseCode.DEVICE_OFFLINE,
+          ),
         (err: unknown) => {
           this.ctx.log.error('device lookup failed', { error: (err as Error).message });
           this.refuse(peer, channel, kind, deviceName, CloseCode.DEVICE_OFFLINE);

@@ -79,6 +79,15 @@ describe('CLI dispatch', () => {
     assert.deepEqual(calls[0], { options: { tag: [], json: false, out: undefined }, positionals: ['x'], rest: [] });
   });
 
+  it('takes the word after a string option as its value even when it starts with a dash', async () => {
+    await runCli(table, ['thing', 'add', 'x', '--out', '-Kf3_key', '--tag', '--a=b'], io());
+    assert.deepEqual(calls[0], {
+      options: { tag: ['--a=b'], json: false, out: '-Kf3_key' },
+      positionals: ['x'],
+      rest: [],
+    });
+  });
+
   it('passes words after -- untouched to commands that take them', async () => {
     await runCli(table, ['exec', 'dev', '--', 'reboot', '--now'], io());
     assert.deepEqual(calls[0], { options: {}, positionals: ['dev'], rest: ['reboot', '--now'] });
