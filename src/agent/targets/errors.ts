@@ -11,6 +11,7 @@ export type TargetErrorCode =
   | 'NOT_STARTED' // a method that needs start() was called before it (or after stop())
   | 'NO_UART' // the target has no UART configured
   | 'SERIAL_PORT' // the serial device cannot be opened or configured
+  | 'BAD_COMMAND' // a console command that cannot be sent as one line
   | 'EXEC_TIMEOUT'; // a console command got no complete reply in time
 
 /** An error from a target backend or the UART, with a one-line message that says what to do. */
