@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { TargetError } from '../../../src/agent/targets/errors';
 import { execCommand } from '../../../src/agent/uart/execClient';
-import { frameRequest, isReplyLine, parseReplyLine } from '../../../src/agent/uart/execFraming';
+import { frameRequest, isReplyLine, parseReplyLine, SOH } from '../../../src/agent/uart/execFraming';
 
 // A console that answers framed requests the way examples/u5-sensor does, with log lines mixed in.
 class ScriptedConsole extends EventEmitter {
@@ -14,7 +14,7 @@ class ScriptedConsole extends EventEmitter {
   write(data: string | Buffer): void {
     const text = data.toString();
     this.written.push(text);
-    const m = /^\x01@(\S+) (.*)\n$/.exec(text);
+    const m = text.startsWith(SOH) ? /^@(\S+) (.*)\n$/.exec(text.slice(1)) : null;
     if (!m) return;
     const reply = this.answer(m[1]!, m[2]!);
     if (reply === undefined) return;
