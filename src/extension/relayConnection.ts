@@ -132,6 +132,19 @@ export class RelayConnection implements Disposable {
     return this.link.request(method, params);
   }
 
+  /** Reloads the fleet (and deployments, when the relay has them) without reconnecting. */
+  async refresh(): Promise<void> {
+    const devices = (await this.request('devices.list')) as DeviceInfo[];
+    this.fleet.reset(Array.isArray(devices) ? devices : []);
+    if (this.link && this.current.kind === 'connected' && this.current.deployments)
+      await this.loadDeployments(this.link);
+  }
+
+  /** The current link while connected (for device channels), else undefined. */
+  get activeLink(): RelayLink | undefined {
+    return this.current.kind === 'connected' ? this.link : undefined;
+  }
+
   dispose(): void {
     this.drop();
     this.listeners.clear();

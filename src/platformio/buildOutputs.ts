@@ -43,6 +43,7 @@ export function requireBuilt(outputs: BuildOutputs): BuildOutputs {
   throw new PlatformioError(
     'NO_BUILD_OUTPUT',
     `no build output for environment "${outputs.env}" (${outputs.elf} is missing); build it first with \`pio run -e ${outputs.env}\``,
+    outputs.env,
   );
 }
 

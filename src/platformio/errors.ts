@@ -20,6 +20,8 @@ export class PlatformioError extends Error {
   constructor(
     readonly code: PlatformioErrorCode,
     message: string,
+    /** The environment the error is about, when there is one (so a UI can offer to build it). */
+    readonly env?: string,
   ) {
     super(message);
   }

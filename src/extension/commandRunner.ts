@@ -1,0 +1,82 @@
+// The one error boundary of every command: known failures become a message with a next step, never a stack.
+import * as vscode from 'vscode';
+import { PlatformioError } from '../platformio/errors';
+import type { ConnectProblem } from './connectErrors';
+import { Commands } from './ids';
+import { NotAvailableYet } from './notAvailable';
+import { ConnectFailed, NotConnected } from './relayConnection';
+import type { Services } from './services';
+
+/** An action button: its label and what it does. */
+export type Action = readonly [label: string, run: () => unknown];
+
+/** Shows an error with buttons and runs the one the user picks. */
+export async function showError(message: string, ...actions: Action[]): Promise<void> {
+  const picked = await vscode.window.showErrorMessage(message, ...actions.map(([label]) => label));
+  await actions.find(([label]) => label === picked)?.[1]();
+}
+
+/** The buttons that go with a connection problem. */
+export function connectActions(problem: ConnectProblem, publicKey?: string): Action[] {
+  switch (problem.kind) {
+    case 'unreachable':
+      return [
+        ['Change Relay…', () => vscode.commands.executeCommand(Commands.connect, { askRelay: true })],
+        ['Retry', () => vscode.commands.executeCommand(Commands.connect, { askRelay: false })],
+      ];
+    case 'identity':
+    case 'forbidden':
+      return [
+        ...(publicKey ? [['Copy Public Key', () => vscode.env.clipboard.writeText(publicKey)] as const] : []),
+        ['Use Another Identity…', () => vscode.commands.executeCommand(Commands.connect, { askIdentity: true })],
+      ];
+    default:
+      return [['Retry', () => vscode.commands.executeCommand(Commands.connect, { askRelay: false })]];
+  }
+}
+
+/** Runs `pio run -e ENV` in a terminal in the project folder. */
+export function buildAction(env: string, cwd?: string): Action {
+  return [
+    'Build with PlatformIO',
+    () => {
+      const terminal = vscode.window.createTerminal({ name: `PlatformIO: ${env}`, cwd });
+      terminal.show();
+      terminal.sendText(`pio run -e ${env}`);
+    },
+  ];
+}
+
+/** Shows an error thrown by a command or a provider: known failures with their next step, others logged. */
+export async function reportError(s: Services, where: string, err: unknown): Promise<void> {
+  if (err instanceof ConnectFailed) return showError(`Outpost: ${err.problem.message}`, ...connectActions(err.problem));
+  if (err instanceof NotConnected) {
+    return showError(`Outpost: ${err.message}`, ['Connect…', () => vscode.commands.executeCommand(Commands.connect)]);
+  }
+  if (err instanceof NotAvailableYet) return showError(err.message);
+  if (err instanceof PlatformioError) {
+    if (err.code === 'NO_PLATFORMIO_INI') {
+      return showError(`Outpost: ${err.message}`, [
+        'Open Folder…',
+        () => vscode.commands.executeCommand('workbench.action.files.openFolder'),
+      ]);
+    }
+    if (err.code === 'NO_BUILD_OUTPUT' && err.env) return showError(`Outpost: ${err.message}`, buildAction(err.env));
+    return showError(`Outpost: ${err.message}`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  s.log.error('failed', { where, error: message });
+  return showError(`Outpost: ${message}`, ['Show Log', () => s.output.show()]);
+}
+
+/** Registers a command whose failures are reported by `report`, the single catch for commands. */
+export function registerCommand(s: Services, id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      await reportError(s, id, err);
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,169 @@
+// Commands on a device or a PlatformIO environment: debug, deploy, console, logs, tunnel, reboot, copy id.
+import * as vscode from 'vscode';
+import { outputsOf } from '../platformio/buildOutputs';
+import { ProjectConfig } from '../platformio/ini';
+import { buildAction, registerCommand, showError } from './commandRunner';
+import { deviceNameOf } from './fleetTreeProvider';
+import { Commands, DEBUG_TYPE } from './ids';
+import { NotAvailableYet } from './notAvailable';
+import type { PioEnvTarget } from './pioCodeLens';
+import { NotConnected } from './relayConnection';
+import type { Services } from './services';
+import { currentProjectDir } from './workspaceProject';
+
+const isEnvTarget = (arg: unknown): arg is PioEnvTarget =>
+  typeof arg === 'object' && arg !== null && typeof (arg as PioEnvTarget).pioEnv === 'string';
+
+/** Asks for a device from the fleet (online first); undefined when the user cancels. */
+export async function pickDevice(s: Services, title = 'Outpost: pick a device'): Promise<string | undefined> {
+  if (s.connection.state.kind !== 'connected') throw new NotConnected();
+  const devices = s.fleet.all().sort((a, b) => Number(b.online) - Number(a.online));
+  if (devices.length === 0) {
+    await showError('Outpost: the relay has no devices yet.', [
+      'Create Enrollment Token…',
+      () => vscode.commands.executeCommand(Commands.enrollDevice),
+    ]);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    devices.map((d) => ({
+      label: d.name,
+      description: [d.online ? 'online' : 'offline', d.firmwareVersion].filter(Boolean).join(' · '),
+    })),
+    { title, ignoreFocusOut: true },
+  );
+  return picked?.label;
+}
+
+// The device a command acts on: the tree node or argument it was given, else one the user picks.
+async function targetDevice(s: Services, arg: unknown, title: string): Promise<string | undefined> {
+  return deviceNameOf(arg) ?? (await pickDevice(s, title));
+}
+
+// The environment to use in a project: the given one, else the only/default one, else one the user picks.
+async function chooseEnv(config: ProjectConfig, given?: string): Promise<string | undefined> {
+  if (given) return given;
+  const envs = config.envs();
+  if (envs.length <= 1 || config.defaultEnvs().length > 0) return config.defaultEnv();
+  return vscode.window.showQuickPick(envs, { title: 'Outpost: which PlatformIO environment?' });
+}
+
+async function debugDevice(s: Services, arg: unknown): Promise<void> {
+  const envTarget = isEnvTarget(arg) ? arg : undefined;
+  const device = envTarget
+    ? await pickDevice(s, `Outpost: debug [env:${envTarget.pioEnv}] on…`)
+    : await targetDevice(s, arg, 'Outpost: debug which device?');
+  if (!device) return;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  await vscode.debug.startDebugging(folder, {
+    type: DEBUG_TYPE,
+    request: 'attach',
+    name: `Outpost: ${device}`,
+    device,
+    ...(envTarget ? { pioEnv: envTarget.pioEnv, cwd: envTarget.projectDir } : {}),
+  });
+}
+
+async function deploy(s: Services, arg: unknown): Promise<void> {
+  const envTarget = isEnvTarget(arg) ? arg : undefined;
+  const projectDir = currentProjectDir(envTarget?.projectDir);
+  const config = ProjectConfig.load(projectDir);
+  const env = await chooseEnv(config, envTarget?.pioEnv);
+  if (!env) return;
+  const outputs = outputsOf(config, env);
+  if (!outputs.exists) {
+    return showError(
+      `Outpost: no build output for [env:${env}]: ${outputs.elf} is missing. Build it first (pio run -e ${env}).`,
+      buildAction(env, projectDir),
+    );
+  }
+  s.log.info('deploy requested', { env, elf: outputs.elf, device: deviceNameOf(arg) });
+  throw new NotAvailableYet('deploy');
+}
+
+// Asks the relay; a relay without the method gets the honest "not available yet".
+async function relayAction(
+  s: Services,
+  method: string,
+  params: Record<string, unknown>,
+  missing: NotAvailableYet['feature'],
+): Promise<unknown> {
+  try {
+    return await s.connection.request(method, params);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'UNKNOWN_METHOD') throw new NotAvailableYet(missing);
+    throw err;
+  }
+}
+
+async function reboot(s: Services, arg: unknown): Promise<void> {
+  const device = await targetDevice(s, arg, 'Outpost: reboot which device?');
+  if (!device) return;
+  const ok = await vscode.window.showWarningMessage(
+    `Reboot ${device}? Its firmware restarts now.`,
+    { modal: true },
+    'Reboot',
+  );
+  if (ok !== 'Reboot') return;
+  await relayAction(s, 'devices.reboot', { name: device }, 'reboot');
+  vscode.window.setStatusBarMessage(`Outpost: ${device} is rebooting`, 5000);
+}
+
+/** Registers the device and environment commands. */
+export function registerDeviceCommands(s: Services): vscode.Disposable[] {
+  const missing = (feature: NotAvailableYet['feature']) => async (arg: unknown) => {
+    // Still resolve the device so "not connected" and "no devices" come first: they are fixable now.
+    if (!deviceNameOf(arg) && s.connection.state.kind !== 'connected') throw new NotConnected();
+    throw new NotAvailableYet(feature);
+  };
+  return [
+    registerCommand(s, Commands.debugDevice, (arg) => debugDevice(s, arg)),
+    registerCommand(s, Commands.deploy, (arg) => deploy(s, arg)),
+    registerCommand(s, Commands.openConsole, missing('console')),
+    registerCommand(s, Commands.showLogs, missing('logs')),
+    registerCommand(s, Commands.openTunnel, missing('tunnel')),
+    registerCommand(s, Commands.rebootDevice, (arg) => reboot(s, arg)),
+    registerCommand(s, Commands.copyDeviceId, async (arg) => {
+      const device = await targetDevice(s, arg, 'Outpost: copy the name of which device?');
+      if (!device) return;
+      await vscode.env.clipboard.writeText(device);
+      vscode.window.setStatusBarMessage(`Outpost: copied ${device}`, 3000);
+    }),
+    registerCommand(s, Commands.pickDevice, () => pickDevice(s)),
+    registerCommand(s, Commands.pauseDeployment, (arg) => deploymentAction(s, arg, 'pause')),
+    registerCommand(s, Commands.resumeDeployment, (arg) => deploymentAction(s, arg, 'resume')),
+    registerCommand(s, Commands.abortDeployment, (arg) => deploymentAction(s, arg, 'abort')),
+  ];
+}
+
+async function deploymentAction(s: Services, arg: unknown, verb: 'pause' | 'resume' | 'abort'): Promise<void> {
+  const id =
+    typeof arg === 'string'
+      ? arg
+      : ((arg as { deploymentId?: string } | undefined)?.deploymentId ?? (await pickDeployment(s)));
+  if (!id) return;
+  if (verb === 'abort') {
+    const ok = await vscode.window.showWarningMessage(
+      `Abort deployment ${id}? Devices not yet installing stop; installed ones keep the new image.`,
+      { modal: true },
+      'Abort',
+    );
+    if (ok !== 'Abort') return;
+  }
+  const updated = await relayAction(s, `deployments.${verb}`, { id }, 'deploymentControl');
+  if (updated && typeof updated === 'object') s.deployments.upsert(updated);
+}
+
+async function pickDeployment(s: Services): Promise<string | undefined> {
+  if (s.connection.state.kind !== 'connected') throw new NotConnected();
+  const rows = s.deployments.rows();
+  if (rows.length === 0) {
+    void vscode.window.showInformationMessage('Outpost: there are no deployments.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    rows.map((r) => ({ label: r.label, description: r.description, id: r.deploymentId })),
+    { title: 'Outpost: which deployment?' },
+  );
+  return picked?.id;
+}
