@@ -29,8 +29,8 @@ export { packExtension } from './workbench/pack';
 
 /** The project root (this file is test/ui/harness.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-/** The packaged extension the UI tests install by default (`npm run package`). */
-export const OUTPOST_VSIX = path.join(REPO_ROOT, 'dist', 'outpost.vsix');
+/** The packaged extension the UI tests install by default (`npm run package`); $OUTPOST_VSIX picks another build. */
+export const OUTPOST_VSIX = process.env.OUTPOST_VSIX ?? path.join(REPO_ROOT, 'dist', 'outpost.vsix');
 /** Where screenshots and logs of UI tests are kept (CI keeps the folder as an artifact). */
 export const UI_ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-results', 'ui');
 
@@ -43,7 +43,7 @@ export function outpostVsix(): string {
   if (!existsSync(OUTPOST_VSIX)) {
     throw new Error(`${OUTPOST_VSIX} is missing; run \`npx webpack --mode production && npm run package\``);
   }
-  if (existsSync(bundle) && statSync(bundle).mtimeMs > statSync(OUTPOST_VSIX).mtimeMs) {
+  if (!process.env.OUTPOST_VSIX && existsSync(bundle) && statSync(bundle).mtimeMs > statSync(OUTPOST_VSIX).mtimeMs) {
     throw new Error(`${OUTPOST_VSIX} is older than dist/extension.js; run \`npm run package\``);
   }
   return OUTPOST_VSIX;

@@ -26,8 +26,8 @@ export interface CodeServerOptions {
   vsix?: string | readonly string[];
   /** User settings on top of Outpost's defaults (see codeServerSettings.ts), e.g. `{ 'outpost.relay': url }`. */
   settings?: Record<string, unknown>;
-  /** Extra environment for the server and so for the extension host (e.g. OUTPOST_KEY). */
-  env?: Record<string, string>;
+  /** Environment for the server and so for the extension host, over the parent's; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
   /** code-server's install folder; default: found from this file upwards, or $OUTPOST_CODE_SERVER_DIR. */
   installDir?: string;
   /** Gets code-server's own output lines at debug level. */
@@ -124,10 +124,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 
 /** The parent's environment without VS Code's own variables: inside a VS Code terminal they would make
  * code-server hand `--install-extension` to that outer VS Code instead of doing it. */
-function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function serverEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(k)) env[k] = v;
-  return { ...env, ...extra };
+  for (const [k, v] of Object.entries({ ...process.env, ...extra })) {
+    if (v !== undefined && !/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(k)) env[k] = v;
+  }
+  return env;
 }
 
 async function installExtensions(

@@ -64,23 +64,34 @@ export async function runCommand(page: Page, title: string, timeoutMs = DEFAULT_
 }
 
 /**
- * Lists the command titles the palette offers for `query` (fuzzy, as a user types it), scrolling through the
- * whole list. Waits until the list stops changing, then closes the palette.
+ * Opens the command palette with `query` typed and leaves it open once its list stopped changing (the list fills
+ * in as command sources answer: settled = two equal reads in a row, and not empty unless it stayed so for 2 s).
+ * Returns the palette's input box.
  */
-export async function listCommands(page: Page, query: string): Promise<string[]> {
+export async function openCommandPalette(page: Page, query: string): Promise<Locator> {
   const input = await openPalette(page, query);
+  const started = Date.now();
   let previous = '';
-  // The list fills in as command sources answer: settled = two equal reads in a row.
   await poll(
     async () => {
-      const now = JSON.stringify(await quickPickLabels(page));
-      const settled = now === previous;
+      const labels = await quickPickLabels(page);
+      const now = JSON.stringify(labels);
+      const settled = now === previous && (labels.length > 0 || Date.now() - started > 2000);
       previous = now;
       return settled;
     },
     (settled) => settled,
     { what: `the command palette list for "${query}" to settle` },
   );
+  return input;
+}
+
+/**
+ * Lists the command titles the palette offers for `query` (fuzzy, as a user types it), scrolling through the
+ * whole list, then closes the palette.
+ */
+export async function listCommands(page: Page, query: string): Promise<string[]> {
+  const input = await openCommandPalette(page, query);
   const seen = new Set<string>();
   for (;;) {
     const before = seen.size;

@@ -10,7 +10,14 @@ import { callStack, debugConsoleLines, evaluateInDebugConsole } from './debug';
 import { runningExtensions } from './extensions';
 import { clickNotificationAction, notifications, waitForNotification } from './notifications';
 import { DEFAULT_UI_TIMEOUT_MS, poll, type PollOptions } from './poll';
-import { answerInputBox, listCommands, pickQuickItem, quickInputPrompt, runCommand } from './quickInput';
+import {
+  answerInputBox,
+  listCommands,
+  openCommandPalette,
+  pickQuickItem,
+  quickInputPrompt,
+  runCommand,
+} from './quickInput';
 import { terminalNames, terminalText, typeInTerminal } from './terminal';
 import { activityBarTitles, clickTreeRow, clickWelcomeButton, openViewContainer, treeRows, viewWelcome } from './views';
 
@@ -44,8 +51,12 @@ export interface WorkbenchOptions {
   files?: Record<string, string>;
   /** User settings, e.g. `{ 'outpost.relay': 'ws://127.0.0.1:PORT' }`. */
   settings?: Record<string, unknown>;
-  /** Extra environment for code-server and the extension host. */
-  env?: Record<string, string>;
+  /**
+   * Environment for code-server and the extension host, over the harness's: HOME (and XDG dirs) point into the
+   * temporary folder and OUTPOST_RELAY / OUTPOST_KEY are removed, so nothing from the machine's own
+   * ~/.config/outpost leaks into a test. `undefined` removes a variable.
+   */
+  env?: Record<string, string | undefined>;
   /** Browser window size (default 1400×900). */
   viewport?: { width: number; height: number };
   /** Appends code-server's output and the page's console errors here. */
@@ -85,6 +96,17 @@ export class Workbench {
         await writeFile(path.join(workspace, rel), text);
       }
       const userDataDir = path.join(root, 'user-data');
+      const home = path.join(root, 'home');
+      await mkdir(home, { recursive: true });
+      const env = {
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        XDG_DATA_HOME: path.join(home, '.local', 'share'),
+        XDG_CACHE_HOME: path.join(home, '.cache'),
+        OUTPOST_RELAY: undefined,
+        OUTPOST_KEY: undefined,
+        ...opts.env,
+      };
       server = await startCodeServer({
         port: 0,
         folder: workspace,
@@ -92,7 +114,7 @@ export class Workbench {
         extensionsDir: path.join(root, 'extensions'),
         vsix: opts.extensions ?? [],
         settings: { ...HARNESS_SETTINGS, ...opts.settings },
-        env: opts.env,
+        env,
         log: createLogger('code-server', log, 'debug'),
       });
       browser = await chromium.launchPersistentContext(path.join(root, 'chromium'), {
@@ -143,6 +165,7 @@ export class Workbench {
   // Command palette and quick inputs (quickInput.ts)
   runCommand = (title: string, timeoutMs?: number): Promise<void> => runCommand(this.page, title, timeoutMs);
   listCommands = (query: string): Promise<string[]> => listCommands(this.page, query);
+  openCommandPalette = async (query: string): Promise<void> => void (await openCommandPalette(this.page, query));
   pickQuickItem = (label: string, timeoutMs?: number): Promise<void> => pickQuickItem(this.page, label, timeoutMs);
   answerInputBox = (text: string, prompt?: RegExp): Promise<void> => answerInputBox(this.page, text, prompt);
   quickInputPrompt = (): Promise<string> => quickInputPrompt(this.page);
