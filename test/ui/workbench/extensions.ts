@@ -11,13 +11,16 @@ export interface RunningExtension {
   /** The display name. */
   displayName: string;
   version: string;
-  /** As shown, e.g. "Activation: 32ms" or "Startup Activation: 66ms"; '' if not activated yet. */
+  /** As shown, e.g. "Activation: 32ms", "Startup Activation: 66ms", "Activating..."; '' if not activated. */
   activation: string;
   /** The number in `activation` (VS Code's code-loading + activate-call time), undefined if not activated. */
   activationMs: number | undefined;
 }
 
-/** Opens the Running Extensions editor and reads its rows once the extension named `waitFor` (if given) shows up. */
+/**
+ * Opens the Running Extensions editor and reads all its rows; with `waitFor`, once the extension of that name shows
+ * an activation time (it finished activating).
+ */
 export async function runningExtensions(page: Page, waitFor?: string): Promise<RunningExtension[]> {
   await runCommand(page, 'Developer: Show Running Extensions');
   const list = page.locator('.runtime-extensions-editor .monaco-list').first();
@@ -40,7 +43,7 @@ export async function runningExtensions(page: Page, waitFor?: string): Promise<R
     );
   const read = async (): Promise<RunningExtension[]> =>
     (await list.count()) === 0 ? [] : readWholeList(page, list, readRendered);
-  return poll(read, (rows) => rows.length > 0 && (!waitFor || rows.some((r) => r.name === waitFor && r.activation)), {
+  return poll(read, (rows) => rows.length > 0 && (!waitFor || rows.some((r) => r.name === waitFor && r.activationMs !== undefined)), {
     what: waitFor ? `"${waitFor}" among the running extensions, activated` : 'the running extensions list',
   });
 }
