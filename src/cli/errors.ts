@@ -1,4 +1,5 @@
 // The CLI's one error type: a one-line message for the user and the process exit code.
+import { TargetError } from '../agent/targets/errors';
 import { ConfigError } from '../common/config';
 import { IdentityFileError } from '../common/identityFile';
 import { RelayError } from '../link/errors';
@@ -28,12 +29,17 @@ export function usageError(message: string): CliError {
 
 /**
  * The CliError to report for anything a command threw: CliErrors as they are, the user-facing errors of other
- * modules (config, key files, the relay's answers) with their own one-line message, anything else as an
+ * modules (config, key files, the relay's answers, targets) with their own one-line message, anything else as an
  * internal error (first line only).
  */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof ConfigError || err instanceof IdentityFileError || err instanceof RelayError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof IdentityFileError ||
+    err instanceof RelayError ||
+    err instanceof TargetError
+  ) {
     return new CliError(err.message.split('\n')[0]);
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 // The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
 import type { Command } from '../command';
+import agent from './agent';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   operatorAdd,
   operatorRm,
   enrollTokenCreate,
+  agent,
 ];

@@ -1,0 +1,98 @@
+// `outpost agent`: the device side; connects a target (GDB server, OpenOCD or the simulator) to the relay until stopped.
+import path from 'node:path';
+import { Agent, DEFAULT_KEEPALIVE_SEC } from '../../agent/agent';
+import type { Target } from '../../agent/target';
+import { createTarget, TargetError } from '../../agent/targets';
+import { serveUart } from '../../agent/uartServices';
+import { readIdentityFile } from '../../common/identityFile';
+import { createLogger } from '../../common/log';
+import type { RelayError } from '../../link/errors';
+import { isPublicKeyText } from '../../protocol/control';
+import { isName } from '../../protocol/json';
+import { defineCommand } from '../command';
+import { CliError, usageError } from '../errors';
+import { relayOptions, relaySettings } from '../session';
+import { parseDuration, parsePositiveInt } from '../values';
+
+export default defineCommand({
+  name: 'agent',
+  summary: 'run the device agent: a target (GDB server, OpenOCD or sim) connected to the relay',
+  details:
+    'Prints "agent connected as NAME" once the relay accepted it, and reconnects with backoff after a drop.\n' +
+    'With --enroll, an unregistered key registers itself (once) with the token; later starts need no token.',
+  options: {
+    ...relayOptions,
+    target: { type: 'string', value: 'URI', description: 'gdb://HOST:PORT, openocd:CFG[,CFG…] or sim[:ELF]' },
+    enroll: { type: 'string', value: 'TOKEN', description: 'enrollment token (first start of a new device)' },
+    name: { type: 'string', value: 'NAME', description: 'device name to enroll under (default derived from the key)' },
+    trust: {
+      type: 'string',
+      multiple: true,
+      value: 'KEY',
+      description: 'public key whose firmware signatures it accepts',
+    },
+    firmware: { type: 'string', value: 'ELF', description: 'firmware ELF: what sim runs; facts for other targets' },
+    serial: { type: 'string', value: 'DEV', description: 'serial port of the firmware console (gdb/openocd targets)' },
+    baud: { type: 'string', value: 'N', description: 'serial baud rate (default 115200)' },
+    board: { type: 'string', value: 'NAME', description: 'board name to report (gdb/openocd targets)' },
+    keepalive: {
+      type: 'string',
+      value: 'DURATION',
+      description: `keepalive when the link is silent (default ${DEFAULT_KEEPALIVE_SEC}s)`,
+    },
+  },
+  async run({ options }, io) {
+    if (!options.target) throw usageError('missing --target: gdb://HOST:PORT, openocd:CFG or sim');
+    if (options.name !== undefined && !isName(options.name)) {
+      throw usageError('--name: letters, digits, . _ - (at most 64), starting with a letter or digit');
+    }
+    const bad = options.trust.find((k) => !isPublicKeyText(k.trim()));
+    if (bad !== undefined) throw usageError(`--trust "${bad}" is not a public key (43 base64url characters)`);
+    const { relay, keyFile } = relaySettings(options, io);
+    const identity = readIdentityFile(keyFile);
+    const keepaliveSec = options.keepalive ? parseDuration('keepalive', options.keepalive) : undefined;
+    const baud = options.baud ? parsePositiveInt('baud', options.baud) : undefined;
+    const log = createLogger('agent', (line) => io.stderr.write(line + '\n'));
+    let target: Target;
+    try {
+      target = createTarget(options.target, {
+        firmware: options.firmware && path.resolve(io.cwd, options.firmware),
+        serialPort: options.serial,
+        baud,
+        board: options.board,
+        logger: log.child('target'),
+      });
+    } catch (err) {
+      if (err instanceof TargetError && err.code === 'BAD_TARGET_URI') throw usageError(err.message);
+      throw err;
+    }
+    const agent = new Agent({
+      relay,
+      identity,
+      target,
+      enroll: options.enroll ? { token: options.enroll, ...(options.name && { name: options.name }) } : undefined,
+      keepaliveSec,
+      log,
+    });
+    const uart = serveUart(agent, target);
+    agent.on('connected', (name: string) => io.stdout.write(`agent connected as ${name}\n`));
+    let stoppedBy: RelayError | undefined;
+    const stopped = new Promise<void>((resolve) =>
+      agent.once('stopped', (why?: RelayError) => {
+        stoppedBy = why;
+        resolve();
+      }),
+    );
+    const onAbort = (): void => void agent.stop();
+    io.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await agent.start();
+      if (io.signal.aborted) await agent.stop();
+      await stopped;
+    } finally {
+      io.signal.removeEventListener('abort', onAbort);
+      uart.dispose();
+    }
+    if (stoppedBy) throw new CliError(`agent stopped: ${stoppedBy.message}`);
+  },
+});
