@@ -118,6 +118,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     return { url, pid: child.pid!, stop };
   } catch (err) {
     await stop();
+    if (err instanceof Error && /EADDRINUSE/.test(err.message)) {
+      throw new CliError(`port ${opts.port} on 127.0.0.1 is already in use; pick another port`);
+    }
     throw err;
   }
 }

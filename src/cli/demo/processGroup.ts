@@ -36,10 +36,12 @@ export async function waitForUrl(
   }
   const deadline = Date.now() + timeoutMs;
   const ready = (async (): Promise<string> => {
-    while (Date.now() < deadline) {
-      if (announced && child.exitCode === null && (await answers(announced))) return announced;
+    // Ends when the child does, so a failed start leaves no timer keeping the caller's process alive.
+    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+      if (announced && (await answers(announced))) return announced;
       await sleep(200);
     }
+    if (child.exitCode !== null || child.signalCode !== null) return exited;
     throw new CliError(`${name} did not serve within ${timeoutMs / 1000} s: ${tail.slice(-3).join(' | ')}`);
   })();
   return Promise.race([ready, exited]);
