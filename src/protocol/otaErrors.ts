@@ -19,6 +19,7 @@ export const otaErrorMessages = {
   ROLLBACK_FAILED: 'the previous image could not be reinstalled',
   NO_PREVIOUS_IMAGE: 'there is no previous image to roll back to',
   CANCELED: 'the update was canceled',
+  UPDATE_IN_PROGRESS: 'the device is installing another update: retry when it has finished',
   TIMEOUT: 'the device did not finish the step in time',
   NO_TARGETS: 'no device matches the deployment targets',
   UNKNOWN_DEVICE: 'no device with that name',
