@@ -43,7 +43,11 @@ export async function runningExtensions(page: Page, waitFor?: string): Promise<R
     );
   const read = async (): Promise<RunningExtension[]> =>
     (await list.count()) === 0 ? [] : readWholeList(page, list, readRendered);
-  return poll(read, (rows) => rows.length > 0 && (!waitFor || rows.some((r) => r.name === waitFor && r.activationMs !== undefined)), {
-    what: waitFor ? `"${waitFor}" among the running extensions, activated` : 'the running extensions list',
-  });
+  return poll(
+    read,
+    (rows) => rows.length > 0 && (!waitFor || rows.some((r) => r.name === waitFor && r.activationMs !== undefined)),
+    {
+      what: waitFor ? `"${waitFor}" among the running extensions, activated` : 'the running extensions list',
+    },
+  );
 }
