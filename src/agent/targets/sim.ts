@@ -86,6 +86,11 @@ export class SimTarget extends EventEmitter implements Target {
     return this.running?.port;
   }
 
+  /** QEMU's process id while running (for operators' tooling and supervision tests). */
+  get pid(): number | undefined {
+    return this.running?.child.pid;
+  }
+
   /** The ELF QEMU runs. */
   get firmwarePath(): string {
     return this.elf;

@@ -8,7 +8,7 @@ export type TargetSpec =
   | { readonly kind: 'openocd'; readonly configFiles: readonly string[] };
 
 const USAGE =
-  'use --target sim, --target gdb://HOST:PORT or --target openocd:CFG (e.g. openocd:board/st_nucleo_u5.cfg)';
+  'use --target sim, --target gdb://HOST:PORT or --target openocd:CFG (e.g. openocd:interface/stlink.cfg,target/stm32u5x.cfg)';
 
 /** Parses a --target value; throws BAD_TARGET_URI with the accepted forms. */
 export function parseTargetUri(uri: string): TargetSpec {

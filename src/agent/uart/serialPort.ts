@@ -1,8 +1,8 @@
 // A Uart on a serial device (/dev/ttyACM0: the ST-LINK virtual COM port) for agents on a gateway next to a board.
 import { execFile } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { isatty } from 'node:tty';
+import type { Socket } from 'node:net';
+import { isatty, ReadStream } from 'node:tty';
 import { TargetError } from '../targets/errors';
 import { StreamUart } from './streamUart';
 
@@ -63,8 +63,8 @@ export class SerialUart extends StreamUart {
       closeSync(fd);
       throw new TargetError('SERIAL_PORT', `${path} is not a serial device (tty)`);
     }
-    // A socket over a tty fd is libuv's non-blocking tty handle: no thread parked in read().
-    const socket = new Socket({ fd, readable: true, writable: true });
+    // libuv's tty handle: non-blocking reads (no thread parked in read()), and it takes writes like any stream.
+    const socket: Socket = new ReadStream(fd);
     socket.on('error', (err) => this.emit('port-error', err));
     this.socket = socket;
     this.attach(socket, socket);

@@ -1,0 +1,211 @@
+// The sim target for real: QEMU mps2-an505 running the sample firmware, its UART, and gdb-multiarch on its stub.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TargetError } from '../../src/agent/targets/errors';
+import { SimTarget } from '../../src/agent/targets/sim';
+import { execCommand } from '../../src/agent/uart/execClient';
+import { readFirmwareInfo } from '../../src/platformio/firmwareInfo';
+import { FirmwareError } from '../../src/platformio/firmwareErrors';
+import { buildSimFirmware, type SimBuildResult } from '../../src/platformio/simBuild';
+import { sampleProjectDir } from '../../src/platformio/sampleProject';
+import { sampleFirmware } from './helpers/firmware';
+import { runGdb } from './helpers/gdb';
+import { collectLines, waitForLine } from './helpers/uartLines';
+
+const READING = /^I: reading #(\d+) t=(\d+) /;
+
+function readingTimes(lines: string[]): number[] {
+  return lines.map((l) => Number(READING.exec(l)![2]));
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+describe('sim target (QEMU mps2-an505)', function () {
+  let fw: SimBuildResult;
+  let work: string;
+  const started: SimTarget[] = [];
+
+  // Starts a simulator and resolves once the firmware said it is ready.
+  async function boot(elf = fw.elf): Promise<SimTarget> {
+    const sim = new SimTarget({ firmware: elf });
+    started.push(sim);
+    const ready = waitForLine(sim.uart, /\bready\b/);
+    await sim.start();
+    await ready;
+    return sim;
+  }
+
+  before(async () => {
+    fw = await sampleFirmware();
+    work = mkdtempSync(join(tmpdir(), 'outpost-sim-itest-'));
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.stop()));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('boots the firmware, which prints a line saying ready', async () => {
+    const sim = new SimTarget({ firmware: fw.elf });
+    started.push(sim);
+    const lines: string[] = [];
+    sim.uart.on('line', (l: string) => lines.push(l));
+    const ready = waitForLine(sim.uart, /\bready\b/i);
+    await sim.start();
+    assert.match(await ready, /^I: u5-sensor 1\.0\.0 ready/);
+    assert.ok(lines.some((l) => l.startsWith('I: boot: u5-sensor 1.0.0 build')));
+    assert.equal(typeof sim.gdbPort, 'number');
+  });
+
+  it('answers `version` on the UART with the version and build id in the ELF', async () => {
+    const sim = await boot();
+    const elf = await readFirmwareInfo(fw.elf);
+    const { output, exitCode } = await execCommand(sim.uart, 'version');
+    assert.equal(exitCode, 0);
+    assert.match(output, new RegExp(`^version ${elf.version!.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(output, new RegExp(`^build-id ${elf.buildId}$`, 'm'));
+    assert.match(output, /^board stm32u5-sim$/m);
+    assert.deepEqual(sim.firmware(), { version: elf.version, buildId: elf.buildId, board: 'stm32u5-sim' });
+  });
+
+  it('reports exit codes of failing commands', async () => {
+    const sim = await boot();
+    assert.equal((await execCommand(sim.uart, 'set interval_ms 5')).exitCode, 1);
+    assert.equal((await execCommand(sim.uart, 'set interval_ms')).exitCode, 2);
+    const unknown = await execCommand(sim.uart, 'frobnicate');
+    assert.equal(unknown.exitCode, 127);
+    assert.match(unknown.output, /unknown command 'frobnicate'/);
+  });
+
+  it('lets gdb-multiarch break in a firmware function, then detach with the firmware still running', async () => {
+    const sim = await boot();
+    const out = await runGdb(fw.elf, sim.gdbPort!, ['break sum_readings', 'continue', 'bt', 'delete', 'detach']);
+    assert.match(out, /Breakpoint 1, sum_readings \(/);
+    assert.match(out, /#\d+ .*sensor_average/);
+    assert.match(out, /\[Inferior 1 \(process \d+\) detached\]/);
+    // Still sampling after the debugger left.
+    const after = await collectLines(sim.uart, READING, 2);
+    assert.equal(after.length, 2);
+  });
+
+  it('changes the log rate with `set interval_ms`', async () => {
+    const sim = await boot();
+    const before = readingTimes(await collectLines(sim.uart, READING, 3));
+    const set = await execCommand(sim.uart, 'set interval_ms 200');
+    assert.deepEqual(set, { output: 'interval_ms 200\n', exitCode: 0 });
+    const afterSet = readingTimes(await collectLines(sim.uart, READING, 8)).slice(1);
+    const deltas = (ts: number[]): number[] => ts.slice(1).map((t, i) => t - ts[i]!);
+    // Timestamps are the firmware's own tick counter: the cadence it runs at, not how fast the host is.
+    assert.ok(Math.abs(median(deltas(before)) - 1000) <= 50, `before: ${deltas(before).join(',')}`);
+    assert.ok(Math.abs(median(deltas(afterSet)) - 200) <= 20, `after: ${deltas(afterSet).join(',')}`);
+    assert.equal((await execCommand(sim.uart, 'get interval_ms')).output, 'interval_ms 200\n');
+  });
+
+  it('takes a HardFault on `fault`, which gdb sees with the core in the HardFault handler', async () => {
+    const sim = await boot();
+    const logged = waitForLine(sim.uart, /^E: HardFault: undefined instruction at pc=0x[0-9a-f]{8}/);
+    assert.equal((await execCommand(sim.uart, 'fault')).exitCode, 0);
+    await logged;
+    const out = await runGdb(fw.elf, sim.gdbPort!, [
+      'printf "IPSR=%d\\n", $xpsr & 0x1ff',
+      'printf "CFSR=0x%08x\\n", g_last_fault.cfsr',
+      'bt',
+      'detach',
+    ]);
+    assert.match(out, /IPSR=3\b/, out); // exception number 3 = HardFault
+    assert.match(out, /CFSR=0x00010000/, out); // UsageFault UNDEFINSTR, escalated
+    assert.match(out, /hard_fault_report/, out);
+    // A reset (what a watchdog would do) brings the device back.
+    const again = waitForLine(sim.uart, /\bready\b/);
+    await sim.reset();
+    await again;
+  });
+
+  it('installs a new image: the next boot runs it and says so', async () => {
+    const sim = await boot();
+    const v2 = await buildSimFirmware({ projectDir: sampleProjectDir(), outDir: join(work, 'v2'), version: '2.0.0' });
+    const ready = waitForLine(sim.uart, /u5-sensor 2\.0\.0 ready/);
+    const info = await sim.installImage(v2.elf);
+    assert.deepEqual(info, { version: '2.0.0', buildId: v2.buildId, board: 'stm32u5-sim' });
+    await ready;
+    const { output } = await execCommand(sim.uart, 'version');
+    assert.match(output, new RegExp(`^build-id ${v2.buildId}$`, 'm'));
+  });
+
+  it('refuses to install a file that is not an ARM ELF and keeps running the current image', async () => {
+    const sim = await boot();
+    const junk = join(work, 'junk.bin');
+    writeFileSync(junk, Buffer.alloc(4096, 0xff));
+    await assert.rejects(
+      sim.installImage(junk),
+      (err: unknown) => err instanceof FirmwareError && err.code === 'NOT_ELF',
+    );
+    assert.equal((await execCommand(sim.uart, 'version')).exitCode, 0);
+    assert.equal(sim.firmware().buildId, fw.buildId);
+  });
+
+  it('restarts QEMU when it dies, keeping the same GDB port and UART', async () => {
+    const sim = await boot();
+    const port = sim.gdbPort;
+    const restarted = new Promise((resolve) => sim.once('restarted', resolve));
+    const ready = waitForLine(sim.uart, /\bready\b/);
+    process.kill(sim.pid!, 'SIGKILL');
+    await restarted;
+    await ready;
+    assert.equal(sim.gdbPort, port);
+    assert.equal((await execCommand(sim.uart, 'version')).exitCode, 0);
+  });
+
+  it('gives plausible, changing signal strength', async () => {
+    const sim = await boot();
+    const values = Array.from({ length: 50 }, () => sim.rssi());
+    assert.ok(values.every((v) => v >= -113 && v <= -51));
+    assert.ok(new Set(values).size > 1);
+  });
+
+  describe('bad input', () => {
+    it('says which firmware file is missing', async () => {
+      const sim = new SimTarget({ firmware: join(work, 'nope/firmware.elf') });
+      await assert.rejects(sim.start(), (err: unknown) => {
+        assert.ok(err instanceof FirmwareError);
+        assert.equal(err.code, 'FIRMWARE_MISSING');
+        assert.match(err.message, /nope\/firmware\.elf not found/);
+        return true;
+      });
+    });
+
+    it('refuses an ELF for another CPU and a file that is no ELF', async () => {
+      await assert.rejects(new SimTarget({ firmware: process.execPath }).start(), (err: unknown) => {
+        assert.ok(err instanceof FirmwareError && err.code === 'NOT_ARM_ELF');
+        assert.match(err.message, /not a 32-bit ARM executable/);
+        return true;
+      });
+      const text = join(work, 'firmware.txt');
+      writeFileSync(text, 'hello\n');
+      await assert.rejects(
+        new SimTarget({ firmware: text }).start(),
+        (err: unknown) => err instanceof FirmwareError && err.code === 'NOT_ELF',
+      );
+    });
+
+    it('names the Debian package when qemu-system-arm is not installed', async () => {
+      const savedPath = process.env.PATH;
+      process.env.PATH = join(work, 'empty-bin');
+      const sim = new SimTarget({ firmware: fw.elf });
+      try {
+        await assert.rejects(sim.start(), (err: unknown) => {
+          assert.ok(err instanceof TargetError);
+          assert.equal(err.code, 'QEMU_MISSING');
+          assert.match(err.message, /install Debian's qemu-system-arm package/);
+          return true;
+        });
+      } finally {
+        process.env.PATH = savedPath;
+      }
+    });
+  });
+});
