@@ -72,3 +72,16 @@ export function relayUrlProblem(text: string): string | undefined {
   if (!url.hostname) return 'The relay URL needs a host name';
   return undefined;
 }
+
+/** True when two relay URLs name the same relay (case of the host and a trailing slash do not matter). */
+export function sameRelay(a: string, b: string): boolean {
+  const norm = (u: string): string => {
+    try {
+      const url = new URL(u.trim());
+      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return u.trim();
+    }
+  };
+  return norm(a) === norm(b);
+}

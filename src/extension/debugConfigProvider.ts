@@ -5,6 +5,11 @@ import { ProjectConfig } from '../platformio/ini';
 import { buildAction, reportError, showError } from './commandRunner';
 import { Commands, DEBUG_TYPE } from './ids';
 import { NotAvailableYet } from './notAvailable';
+import type { DeviceStubRequest } from '../debug/stub/stubConnector';
+import { deviceConnector, type ChannelOpener } from './deviceConnector';
+import { connectedOpener } from './deviceChannels';
+import { DebugError, ErrorCode } from '../debug/errors';
+import { sameRelay } from './connectionConfig';
 import { settings, type Services } from './services';
 import { currentProjectDir, findCurrentProjectDir } from './workspaceProject';
 
@@ -77,13 +82,41 @@ export class OutpostDebugConfigurationProvider implements vscode.DebugConfigurat
   }
 }
 
-/**
- * Runs the debug adapter inside the extension host. src/debug exports no session yet, so starting a session
- * says so instead of failing obscurely.
- */
+// The relay session a device debug session uses: the extension's own connection, to the relay launch.json names.
+function relaySession(s: Services): (request: DeviceStubRequest) => Promise<ChannelOpener> {
+  return async (request) => {
+    const connectedTo = s.connection.state.kind === 'connected' ? s.connection.state.relay : undefined;
+    if (!connectedTo) {
+      throw new DebugError(
+        ErrorCode.DeviceNeedsTunnel,
+        'Outpost is not connected to a relay: run "Outpost: Connect to Relay…" first',
+      );
+    }
+    if (request.relay && !sameRelay(request.relay, connectedTo)) {
+      throw new DebugError(
+        ErrorCode.DeviceNeedsTunnel,
+        `launch.json "relay" is ${request.relay} but Outpost is connected to ${connectedTo}: connect to that relay, or remove "relay" from launch.json`,
+      );
+    }
+    return connectedOpener(s);
+  };
+}
+
+/** Runs the Outpost debug session inside the extension host, reaching devices through the extension's relay link. */
 export class OutpostDebugAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    throw new NotAvailableYet('debugAdapter');
+  constructor(private readonly s: Services) {}
+
+  async createDebugAdapterDescriptor(): Promise<vscode.DebugAdapterDescriptor> {
+    // Loaded on the first debug session: GDB/MI and DAP code stay out of activation.
+    const { OutpostDebugSession } = await import(/* webpackMode: "eager" */ '../debug/session/outpostSession');
+    const { directConnector } = await import(/* webpackMode: "eager" */ '../debug/stub/directConnector');
+    const log = this.s.log.child('debug');
+    const session = new OutpostDebugSession({
+      connectors: { gdbTarget: directConnector, device: deviceConnector(relaySession(this.s), log) },
+      settingGdbPath: settings().gdbPath,
+      logger: log,
+    });
+    return new vscode.DebugAdapterInlineImplementation(session);
   }
 }
 
@@ -92,6 +125,6 @@ export function registerDebug(s: Services): vscode.Disposable[] {
   const provider = new OutpostDebugConfigurationProvider(s);
   return [
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new OutpostDebugAdapterFactory()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new OutpostDebugAdapterFactory(s)),
   ];
 }

@@ -10,6 +10,8 @@ import type { PioEnvTarget } from './pioCodeLens';
 import { NotConnected } from './relayConnection';
 import type { Services } from './services';
 import { currentProjectDir } from './workspaceProject';
+import { connectedOpener } from './deviceChannels';
+import { openDeviceConsole } from './deviceConsole';
 
 const isEnvTarget = (arg: unknown): arg is PioEnvTarget =>
   typeof arg === 'object' && arg !== null && typeof (arg as PioEnvTarget).pioEnv === 'string';
@@ -96,6 +98,20 @@ async function relayAction(
   }
 }
 
+async function openTunnel(s: Services, arg: unknown): Promise<void> {
+  const device = await targetDevice(s, arg, 'Outpost: open a GDB tunnel to which device?');
+  if (!device) return;
+  const tunnel = await s.tunnels.open(connectedOpener(s), device);
+  const address = `${tunnel.host}:${tunnel.port}`;
+  const choice = await vscode.window.showInformationMessage(
+    `Outpost: GDB server for ${device} listening on ${address} (target extended-remote ${address}).`,
+    'Copy Address',
+    'Close Tunnel',
+  );
+  if (choice === 'Copy Address') await vscode.env.clipboard.writeText(address);
+  if (choice === 'Close Tunnel') await s.tunnels.close(device);
+}
+
 async function reboot(s: Services, arg: unknown): Promise<void> {
   const device = await targetDevice(s, arg, 'Outpost: reboot which device?');
   if (!device) return;
@@ -111,17 +127,18 @@ async function reboot(s: Services, arg: unknown): Promise<void> {
 
 /** Registers the device and environment commands. */
 export function registerDeviceCommands(s: Services): vscode.Disposable[] {
-  const missing = (feature: NotAvailableYet['feature']) => async (arg: unknown) => {
-    // Still resolve the device so "not connected" and "no devices" come first: they are fixable now.
-    if (!deviceNameOf(arg) && s.connection.state.kind !== 'connected') throw new NotConnected();
-    throw new NotAvailableYet(feature);
-  };
   return [
     registerCommand(s, Commands.debugDevice, (arg) => debugDevice(s, arg)),
     registerCommand(s, Commands.deploy, (arg) => deploy(s, arg)),
-    registerCommand(s, Commands.openConsole, missing('console')),
-    registerCommand(s, Commands.showLogs, missing('logs')),
-    registerCommand(s, Commands.openTunnel, missing('tunnel')),
+    registerCommand(s, Commands.openConsole, async (arg) => {
+      const device = await targetDevice(s, arg, 'Outpost: open the console of which device?');
+      if (device) await openDeviceConsole(connectedOpener(s), device);
+    }),
+    registerCommand(s, Commands.showLogs, async (arg) => {
+      const device = await targetDevice(s, arg, 'Outpost: show the logs of which device?');
+      if (device) await s.logs.show(connectedOpener(s), device);
+    }),
+    registerCommand(s, Commands.openTunnel, (arg) => openTunnel(s, arg)),
     registerCommand(s, Commands.rebootDevice, (arg) => reboot(s, arg)),
     registerCommand(s, Commands.copyDeviceId, async (arg) => {
       const device = await targetDevice(s, arg, 'Outpost: copy the name of which device?');

@@ -4,6 +4,8 @@ import { autoConnect, registerConnectCommands } from './connectCommands';
 import { registerDebug } from './debugConfigProvider';
 import { DeploymentsModel } from './deploymentsModel';
 import { DeploymentsTreeProvider } from './deploymentsTreeProvider';
+import { DeviceLogs } from './deviceLogs';
+import { DeviceTunnels } from './deviceTunnels';
 import { registerDeviceCommands } from './deviceCommands';
 import { FleetModel } from './fleetModel';
 import { FleetTreeProvider } from './fleetTreeProvider';
@@ -42,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
     deployments,
     connection,
     identities: new IdentityStore(context.secrets),
+    logs: new DeviceLogs(),
+    tunnels: new DeviceTunnels(log.child('tunnel')),
     output,
     log,
   };
@@ -50,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output,
     connection,
+    s.logs,
+    { dispose: () => void s.tunnels.closeAll() },
     fleetTree,
     deploymentsTree,
     vscode.window.createTreeView(Views.fleet, { treeDataProvider: fleetTree, showCollapseAll: true }),
@@ -57,6 +63,11 @@ export function activate(context: vscode.ExtensionContext): void {
     createStatusBar(connection, fleet),
     connection.onDidChangeState((state) => {
       syncContext(state);
+      // Tunnels and log streams belong to the link that opened them.
+      if (state.kind !== 'connected') {
+        void s.tunnels.closeAll();
+        s.logs.stopAll();
+      }
       if (state.kind === 'failed') log.warn('relay connection failed', { relay: state.relay, reason: state.message });
       if (state.kind === 'connected') log.info('connected', { relay: state.relay, as: state.operator });
     }),

@@ -1,4 +1,5 @@
-// Short human renderings shared by the tree, tooltips and the status bar: ages, durations, signal, sizes.
+// Short human renderings shared by the tree, tooltips, the status bar and log views: ages, signal, sizes, lines.
+import type { LogsMessage } from '../agent/uart/logsWire';
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago"; "never" without a time. A time ahead of `now` is "just now". */
 export function relativeTime(iso: string | null | undefined, now: number): string {
@@ -66,4 +67,11 @@ export function formatBytes(bytes: number): string {
 /** Escapes text from the relay (device names, tags, reasons) so markdown tooltips show it literally. */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/** One line of a device log view for one message of the logs channel. */
+export function logLine(m: LogsMessage): string {
+  if (m.kind === 'line') return `${m.time} ${m.text}`;
+  if (m.kind === 'gap') return `-- ${m.to - m.from + 1} lines dropped by the device (buffer full) --`;
+  return '-- live --';
 }

@@ -5,6 +5,8 @@ import { ConfigError, resolveConfig, type ResolvedConfig } from '../common/confi
 import type { Logger } from '../common/log';
 import { resolveConnectionConfig, type ConnectionConfig } from './connectionConfig';
 import type { DeploymentsModel } from './deploymentsModel';
+import type { DeviceLogs } from './deviceLogs';
+import type { DeviceTunnels } from './deviceTunnels';
 import type { FleetModel } from './fleetModel';
 import type { IdentityStore } from './identityStore';
 import type { RelayConnection } from './relayConnection';
@@ -16,6 +18,8 @@ export interface Services {
   readonly deployments: DeploymentsModel;
   readonly connection: RelayConnection;
   readonly identities: IdentityStore;
+  readonly logs: DeviceLogs;
+  readonly tunnels: DeviceTunnels;
   readonly output: vscode.LogOutputChannel;
   readonly log: Logger;
 }

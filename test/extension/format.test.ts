@@ -1,6 +1,6 @@
 // Short renderings: relative ages, durations, signal grades.
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, relativeTime, signalOf } from '../../src/extension/format';
+import { formatBytes, formatDuration, logLine, relativeTime, signalOf } from '../../src/extension/format';
 
 describe('format', () => {
   const now = Date.parse('2025-06-01T12:00:00Z');
@@ -36,5 +36,14 @@ describe('format', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KiB');
     assert.equal(formatBytes(3 * 1024 * 1024 + 200 * 1024), '3.2 MiB');
+  });
+
+  it('renders device log messages as lines of the outpost-log view', () => {
+    assert.equal(
+      logLine({ kind: 'line', seq: 7, time: '2025-06-01T12:00:00.000Z', level: 'warn', text: 'W: low battery' }),
+      '2025-06-01T12:00:00.000Z W: low battery',
+    );
+    assert.equal(logLine({ kind: 'gap', from: 10, to: 19 }), '-- 10 lines dropped by the device (buffer full) --');
+    assert.equal(logLine({ kind: 'live', epoch: 'e1', next: 20 }), '-- live --');
   });
 });

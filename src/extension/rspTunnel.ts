@@ -1,0 +1,88 @@
+// A loopback GDB server port whose connections are carried to one device over rsp channels through the relay.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { silentLogger, type Logger } from '../common/log';
+
+/** An open tunnel: GDB connects to host:port. */
+export interface RspTunnel {
+  readonly host: string;
+  readonly port: number;
+  /** Stops listening and ends the current session's socket and channel. */
+  close(): Promise<void>;
+}
+
+/** How the tunnel reaches the device and where it listens. */
+export interface RspTunnelOptions {
+  /** Opens a fresh rsp channel to the device (one per GDB connection: the device serves one session at a time). */
+  open(): Promise<Duplex>;
+  /** A channel opened already (so a refusal shows before GDB starts); used for the first connection. */
+  first?: Duplex;
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  log?: Logger;
+}
+
+// Both directions with backpressure; either side ending or failing ends the other.
+function bridge(socket: Socket, channel: Duplex, log: Logger): void {
+  socket.pipe(channel);
+  channel.pipe(socket);
+  const end = (why: string) => (err?: Error) => {
+    if (err) log.info('GDB session ended', { side: why, reason: err.message });
+    socket.destroy();
+    channel.destroy();
+  };
+  socket.once('error', end('gdb'));
+  channel.once('error', end('device'));
+  socket.once('close', () => channel.destroy());
+  channel.once('close', () => socket.destroy());
+}
+
+/**
+ * Listens on host:port (default 127.0.0.1, a free port) and carries each accepted connection over its own rsp
+ * channel. Nagle is off on every socket: RSP is stop-and-wait, so a delayed small packet stalls the debugger.
+ */
+export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunnel> {
+  const log = options.log ?? silentLogger;
+  let spare = options.first;
+  const live = new Set<Socket>();
+  const channels = new Set<Duplex>();
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    live.add(socket);
+    socket.once('close', () => live.delete(socket));
+    const ready = spare ? Promise.resolve(spare) : options.open();
+    spare = undefined;
+    ready.then(
+      (channel) => {
+        channels.add(channel);
+        channel.once('close', () => channels.delete(channel));
+        if (socket.destroyed) channel.destroy();
+        else bridge(socket, channel, log);
+      },
+      (err: unknown) => {
+        log.warn('cannot open an rsp channel for a GDB connection', { reason: (err as Error).message });
+        socket.destroy();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    host: address.address,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        spare?.destroy();
+        for (const s of live) s.destroy();
+        for (const c of channels) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
