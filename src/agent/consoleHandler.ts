@@ -60,7 +60,7 @@ export function createConsoleHandler(): ChannelHandler {
     if (!target.uart) {
       request.refuse(
         CloseCode.CHANNEL_REFUSED,
-        'this device has no console: start the agent with the board’s serial port (--uart /dev/ttyACM0)',
+        'this device has no console: start the agent with the board’s serial port (--serial /dev/ttyACM0)',
       );
       return;
     }

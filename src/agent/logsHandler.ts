@@ -96,7 +96,7 @@ export function createLogsHandler(logs: LogBuffer): ChannelHandler {
     if (!target.uart) {
       request.refuse(
         CloseCode.CHANNEL_REFUSED,
-        'this device has no UART log: start the agent with --uart /dev/ttyACM0',
+        'this device has no UART log: start the agent with --serial /dev/ttyACM0',
       );
       return;
     }
