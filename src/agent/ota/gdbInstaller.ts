@@ -42,7 +42,7 @@ export class GdbInstaller implements ImageInstaller {
 
   async install(image: FlashImage): Promise<void> {
     const elf = path.join(this.opts.workDir, `.install-${randomBytes(4).toString('hex')}.elf`);
-    fs.writeFileSync(elf, flashImageToElf(fs.readFileSync(image.file), image.loadAddress));
+    fs.writeFileSync(elf, flashImageToElf(fs.readFileSync(image.file), image.loadAddress, { version: image.version }));
     const base = `0x${image.loadAddress.toString(16)}`;
     const [halt, start] =
       this.opts.reset === 'qemu'

@@ -4,6 +4,8 @@
 export interface FlashImage {
   file: string;
   loadAddress: number;
+  /** The version its signed manifest states, for tools that read it from the ELF the installer makes. */
+  version?: string;
 }
 
 /** Writes images to a target; implementations: simInstaller.ts (QEMU sim), gdbInstaller.ts (GDB servers). */

@@ -11,7 +11,7 @@ import {
   type OtaMessage,
   type StatusMessage,
 } from '../../protocol/otaTransfer';
-import type { Uart } from '../target';
+import type { FirmwareInfo, Uart } from '../target';
 import type { BoardMemory } from './boards';
 import type { BusyProbe } from './busy';
 import { DEFAULT_READY } from './healthCheck';
@@ -28,10 +28,10 @@ export interface OtaServiceOptions {
   /** `--trust` keys: the only signers whose images this device installs. */
   trustedSigners: readonly string[];
   installer: ImageInstaller;
-  /** The board the firmware reports (Target.firmware().board), read at each offer. */
-  board: () => string | undefined;
-  /** Flash base and size of this device (boards.ts; --flash-base for others). */
-  flash: BoardMemory;
+  /** What the target reports about its firmware (Target.firmware()): the board is checked at each offer. */
+  firmware: () => FirmwareInfo;
+  /** Flash base and size of this device's board (boards.ts), read at each offer; undefined refuses offers. */
+  flash: () => BoardMemory | undefined;
   uart?: Uart;
   busy?: BusyProbe;
   busyPollMs?: number;
@@ -173,12 +173,20 @@ export class OtaService {
   // Decides what an offer leads to: a refusal, a remembered outcome, or a job (new or already running).
   private async accept(offer: OfferMessage, end: (s: StatusMessage) => void): Promise<UpdateJob | undefined> {
     const m = offer.manifest;
-    const verdict = checkOffer(offer, {
-      trustedSigners: this.opts.trustedSigners,
-      board: this.opts.board(),
-      antiRollbackFloor: this.state.antiRollbackFloor,
-      maxImageSize: this.opts.flash.flashSize,
-    });
+    const board = this.opts.firmware().board;
+    const flash = this.opts.flash();
+    const verdict = flash
+      ? checkOffer(offer, {
+          trustedSigners: this.opts.trustedSigners,
+          board,
+          antiRollbackFloor: this.state.antiRollbackFloor,
+          maxImageSize: flash.flashSize,
+        })
+      : ({
+          ok: false,
+          code: 'BOARD_MISMATCH',
+          reason: `${otaErrorMessages.BOARD_MISMATCH}: this agent does not know the flash layout of board ${board ?? '(unknown)'}`,
+        } as const);
     if (!verdict.ok) {
       this.log.warn('offer refused', { code: verdict.code, deploymentId: offer.deploymentId });
       end({ t: 'status', state: 'failed', code: verdict.code, reason: verdict.reason });
@@ -231,9 +239,10 @@ export class OtaService {
         uart: this.opts.uart,
         busy: this.opts.busy,
         busyPollMs: this.opts.busyPollMs ?? 5000,
-        flashBase: this.opts.flash.flashBase,
+        flashBase: (flash as BoardMemory).flashBase,
         erasedByte: this.opts.erasedByte ?? 0xff,
         log: this.log.child('update'),
+        firmware: this.opts.firmware,
         state: { get: () => this.state, set: (next) => this.setState(next) },
       },
     );

@@ -6,7 +6,7 @@ import type { Logger } from '../../common/log';
 import type { Manifest, SignedManifest } from '../../protocol/manifest';
 import { OtaError, type OtaErrorCode } from '../../protocol/otaErrors';
 import type { OtaChunk, StatusMessage } from '../../protocol/otaTransfer';
-import type { Uart } from '../target';
+import type { FirmwareInfo, Uart } from '../target';
 import { waitWhileBusy, type BusyProbe } from './busy';
 import { armHealthWatch, DEFAULT_READY, type HealthWatch } from './healthCheck';
 import type { ImageInstaller } from './imageInstaller';
@@ -26,6 +26,8 @@ export interface JobContext {
   /** The byte unwritten flash reads as; a shorter rollback image is padded with it over the longer failed one. */
   erasedByte: number;
   log: Logger;
+  /** What the target reports about the firmware it runs now (recorded with a snapshot of it). */
+  firmware: () => FirmwareInfo;
   /** Reads and writes the persisted OTA state (one owner: the service). */
   state: { get(): OtaState; set(next: OtaState): void };
 }
@@ -182,7 +184,7 @@ export class UpdateJob extends EventEmitter {
     this.report({ t: 'status', state: 'installing' });
     const watch = this.ctx.uart ? armHealthWatch(this.ctx.uart, this.health.ready || DEFAULT_READY) : undefined;
     try {
-      await installer.install({ file: slots.slotPath(slot), loadAddress });
+      await installer.install({ file: slots.slotPath(slot), loadAddress, version: image.version });
     } catch (err) {
       watch?.dispose();
       log.warn('install failed', { error: (err as Error).message });
@@ -223,12 +225,13 @@ export class UpdateJob extends EventEmitter {
       return;
     }
     this.ctx.slots.writeSlot('b', bytes);
+    const running = this.ctx.firmware();
     const snapshot: SlotImage = {
       imageSha256: '',
       imageSize: bytes.length,
       loadAddress,
-      version: 'unknown',
-      buildId: 'unknown',
+      version: running.version ?? 'unknown',
+      buildId: running.buildId ?? 'unknown',
       board: this.manifest.board,
       antiRollback: state.antiRollbackFloor,
       source: 'snapshot',
@@ -249,7 +252,11 @@ export class UpdateJob extends EventEmitter {
     const sameRegion = previous.image.loadAddress === failed.loadAddress;
     const file = sameRegion ? padded(slotFile, failed.imageSize, this.ctx.erasedByte) : slotFile;
     try {
-      await this.ctx.installer.install({ file, loadAddress: previous.image.loadAddress });
+      await this.ctx.installer.install({
+        file,
+        loadAddress: previous.image.loadAddress,
+        ...(previous.image.version !== 'unknown' && { version: previous.image.version }),
+      });
     } catch (err) {
       return this.fail(
         'ROLLBACK_FAILED',
