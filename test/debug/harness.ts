@@ -1,6 +1,6 @@
 // Integration harness for the debugger: the sample firmware under QEMU, the bundled stdio adapter and a DAP client.
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,25 +10,54 @@ import { freeLoopbackPort } from '../../src/agent/targets/freePort';
 import { buildSimFirmware } from '../../src/platformio/simBuild';
 
 const run = promisify(execFile);
+const tempDirs: string[] = [];
+// Builds are shared by every suite in the run, so they go when the process does.
+process.once('exit', () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 export const repoRoot = resolve(__dirname, '..', '..');
 export const sampleProject = join(repoRoot, 'examples', 'u5-sensor');
 export const resultsDir = join(repoRoot, 'test-results', 'debug');
 
-/** A private copy of the adapter bundle, so parallel builds of dist/ by other suites cannot race these tests. */
-export async function buildAdapter(): Promise<string> {
+let adapterBuild: Promise<string> | undefined;
+
+/** A private copy of the adapter bundle, built once per test run, so parallel builds of dist/ cannot race these tests. */
+export function buildAdapter(): Promise<string> {
+  adapterBuild ??= buildAdapterNow();
+  return adapterBuild;
+}
+
+async function buildAdapterNow(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'outpost-adapter-'));
+  tempDirs.push(out);
   await run('npx', ['webpack', '--mode', 'development', '--config-name', 'cli', '--output-path', out], {
     cwd: repoRoot,
   });
   return join(out, 'debugAdapter.js');
 }
 
-/** Builds the sample firmware into a private folder (optionally another version) and returns its ELF path. */
-export async function buildFirmware(version?: string): Promise<{ elf: string; buildId: string }> {
+const firmwareBuilds = new Map<string, Promise<{ elf: string; buildId: string }>>();
+
+/** Builds the sample firmware (once per version per run) into a private folder and returns its ELF. */
+export function buildFirmware(version?: string): Promise<{ elf: string; buildId: string }> {
+  const key = version ?? 'default';
+  let build = firmwareBuilds.get(key);
+  if (!build) {
+    build = buildFirmwareNow(version);
+    firmwareBuilds.set(key, build);
+  }
+  return build;
+}
+
+async function buildFirmwareNow(version?: string): Promise<{ elf: string; buildId: string }> {
   const outDir = mkdtempSync(join(tmpdir(), 'outpost-fw-'));
+  tempDirs.push(outDir);
   const r = await buildSimFirmware({ projectDir: sampleProject, outDir, version });
   return { elf: r.elf, buildId: r.buildId };
 }
+
+const ERASE_LINE = String.fromCharCode(27) + '[K';
+const running = new Set<ChildProcessWithoutNullStreams>();
+// A test run that dies half way must not leave emulators behind.
+process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 
 /** QEMU running the firmware with its GDB stub on an ephemeral loopback port and UART0 on stdio. */
 export class SimDevice {
@@ -46,7 +75,7 @@ export class SimDevice {
       this.partial = parts.pop() ?? '';
       for (const raw of parts) {
         // Drop the console's line-redraw escapes; keep the text.
-        const line = raw.replace(/\x1b\[K/g, '').replace(/^.*\r/, '');
+        const line = raw.split(ERASE_LINE).join('').replace(/^.*\r/, '');
         this.lines.push(line);
         this.waiters = this.waiters.filter((w) => {
           if (!w.re.test(line)) return true;
@@ -77,6 +106,8 @@ export class SimDevice {
       `tcp:127.0.0.1:${port}`,
     ]);
     const dev = new SimDevice(child, port);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     await dev.waitFor(/\bready\b/, 20_000);
     return dev;
   }
@@ -163,7 +194,7 @@ export async function startClient(
     'node',
     adapterJs,
     'outpost',
-    { env: { ...process.env, OUTPOST_LOG_LEVEL: 'warn' } },
+    { env: { ...process.env, OUTPOST_LOG_LEVEL: 'error' } },
     true,
   );
   await dc.start();
@@ -174,6 +205,15 @@ export async function startClient(
     appendFileSync(logFile, `[event] stopped ${JSON.stringify(e.body)}\n`),
   );
   return { dc, logFile, stops: new EventQueue<DebugProtocol.StoppedEvent>(dc, 'stopped') };
+}
+
+/** Ends the client and its adapter; an adapter that already exited after a disconnect is not waited for. */
+export async function stopClient(dc: DebugClient): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => (timer = setTimeout(r, 3000)));
+  await Promise.race([dc.stop(), late]);
+  clearTimeout(timer);
+  (dc as unknown as { stopAdapter(): void }).stopAdapter();
 }
 
 /** Base attributes of an attach to the simulated device. */
@@ -192,7 +232,10 @@ export function attachArgs(
   };
 }
 
-/** Removes a temporary folder made by this harness. */
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+/** The line of the first occurrence of `text` in a source file of the sample firmware (1-based). */
+export function lineOf(file: string, text: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`"${text}" not found in ${file}`);
+  return i + 1;
 }
