@@ -49,7 +49,9 @@ export function buildAction(env: string, cwd?: string): Action {
 
 /** Shows an error thrown by a command or a provider: known failures with their next step, others logged. */
 export async function reportError(s: Services, where: string, err: unknown): Promise<void> {
-  if (err instanceof ConnectFailed) return showError(`Outpost: ${err.problem.message}`, ...connectActions(err.problem));
+  if (err instanceof ConnectFailed) {
+    return showError(`Outpost: ${err.problem.message}`, ...connectActions(err.problem, err.publicKey));
+  }
   if (err instanceof NotConnected) {
     return showError(`Outpost: ${err.message}`, ['Connect…', () => vscode.commands.executeCommand(Commands.connect)]);
   }

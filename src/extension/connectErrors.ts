@@ -55,10 +55,9 @@ export function describeConnectError(err: unknown, relay: string, publicKey?: st
     };
   }
   if (IDENTITY_CODES.includes(code)) {
-    const who = publicKey ? `identity ${publicKey}` : 'this identity';
     return {
       kind: 'identity',
-      message: `The relay at ${relay} does not accept ${who} (${detail}). Ask an admin to run \`outpost operator add NAME --pubkey ${publicKey ?? 'KEY'} --role debugger\`, or choose another identity.`,
+      message: `The relay at ${relay} does not accept this identity (${detail}). Ask an admin to run \`outpost operator add NAME --pubkey ${publicKey ?? 'KEY'} --role debugger\`, or choose another identity.`,
       retryable: false,
     };
   }

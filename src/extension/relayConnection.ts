@@ -52,7 +52,11 @@ const realClock: ConnectionClock = {
 
 /** Thrown by connect() when the first attempt fails; `problem` says what to tell the user. */
 export class ConnectFailed extends Error {
-  constructor(readonly problem: ConnectProblem) {
+  constructor(
+    readonly problem: ConnectProblem,
+    /** The identity's public key (base64url), so the UI can offer to copy it for an admin. */
+    readonly publicKey?: string,
+  ) {
     super(problem.message);
     this.name = 'ConnectFailed';
   }
@@ -114,7 +118,7 @@ export class RelayConnection implements Disposable {
       const problem = describeConnectError(err, relay, identity.publicKeyText);
       this.drop();
       this.setState({ kind: 'failed', relay, message: problem.message, problem });
-      throw new ConnectFailed(problem);
+      throw new ConnectFailed(problem, identity.publicKeyText);
     }
   }
 

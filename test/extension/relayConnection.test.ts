@@ -172,6 +172,7 @@ describe('relay connection', () => {
       assert.ok(err instanceof ConnectFailed);
       assert.equal(err.problem.kind, 'identity');
       assert.match(err.message, new RegExp(identity.publicKeyText));
+      assert.equal(err.publicKey, identity.publicKeyText);
       return true;
     });
     assert.equal(kindOf(conn), 'failed');
