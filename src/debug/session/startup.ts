@@ -1,6 +1,8 @@
 // Attach and launch: start GDB, reach the stub, check or flash the ELF, reset; and the matching teardown.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { parseElf, type ElfImage } from '../../platformio/elf';
+import { FirmwareError } from '../../platformio/firmwareErrors';
 import { DebugError, ErrorCode } from '../errors';
 import { findGdb } from '../gdb/gdbDiscovery';
 import { GdbCommandError, GdbProcess } from '../gdb/gdbProcess';
@@ -116,7 +118,7 @@ export async function connect(
 
 /** Resets the target through the stub (per stub kind, or launch.json `resetCommands`); it stays halted. */
 export async function reset(ctx: SessionContext): Promise<void> {
-  const commands = resetCommandsFor(ctx.endpoint.kind, ctx.args.resetCommands);
+  const commands = resetCommandsFor(ctx.endpoint.kind, ctx.args.resetCommands, () => readElf(ctx.args.executable));
   if (!commands) {
     throw new DebugError(
       ErrorCode.ResetUnsupported,
@@ -143,6 +145,15 @@ export async function teardown(
   // A tunnel that fails to close has nothing left to tell the user; the session is over either way.
   await endpoint?.dispose().catch((err: unknown) => err);
   await trace.close();
+}
+
+function readElf(path: string): ElfImage | undefined {
+  try {
+    return parseElf(new Uint8Array(readFileSync(path)), path);
+  } catch (err) {
+    if (err instanceof FirmwareError || (err as NodeJS.ErrnoException).code) return undefined;
+    throw err;
+  }
 }
 
 function errorText(err: unknown): string {

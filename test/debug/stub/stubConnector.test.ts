@@ -75,10 +75,39 @@ describe('openStub', () => {
 });
 
 describe('resetCommandsFor', () => {
-  it('resets QEMU with system_reset and OpenOCD with reset halt; launch.json overrides; generic has none', () => {
-    assert.deepEqual(resetCommandsFor('qemu'), ['monitor system_reset']);
-    assert.deepEqual(resetCommandsFor('openocd'), ['monitor reset halt']);
-    assert.deepEqual(resetCommandsFor('generic', ['monitor reset init']), ['monitor reset init']);
-    assert.equal(resetCommandsFor('generic'), undefined);
+  const none = (): undefined => undefined;
+  it('resets OpenOCD with reset halt; launch.json overrides; generic has none', () => {
+    assert.deepEqual(resetCommandsFor('openocd', undefined, none), ['monitor reset halt']);
+    assert.deepEqual(resetCommandsFor('generic', ['monitor reset init'], none), ['monitor reset init']);
+    assert.equal(resetCommandsFor('generic', undefined, none), undefined);
+  });
+
+  it('resets a QEMU core from the vector table of the ELF (SP, PC, Thumb, VTOR)', () => {
+    const bytes = new Uint8Array(64);
+    const v = new DataView(bytes.buffer);
+    v.setUint32(16, 0x38200000, true);
+    v.setUint32(20, 0x10001499, true);
+    const elf = {
+      bytes,
+      entry: 0x10001498,
+      sections: [{ index: 1, name: '.vectors', type: 1, flags: 2, address: 0x10000000, offset: 16, size: 0x180 }],
+      segments: [],
+      symbols: [],
+      buildId: undefined,
+    };
+    assert.deepEqual(
+      resetCommandsFor('qemu', undefined, () => elf),
+      [
+        'set $sp = 0x38200000',
+        'set $pc = 0x10001498',
+        'set $xpsr = 0x01000000',
+        'set *(unsigned int *)0xe000ed08 = 0x10000000',
+        'set *(unsigned int *)0xe000e010 = 0',
+      ],
+    );
+    assert.equal(
+      resetCommandsFor('qemu', undefined, () => ({ ...elf, entry: 0x20000000 })),
+      undefined,
+    );
   });
 });

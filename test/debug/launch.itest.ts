@@ -1,0 +1,86 @@
+// Launch: flash a new build through the stub, reset, stop at main; restart resets through the stub.
+import { strict as assert } from 'node:assert';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { attachArgs, buildAdapter, buildFirmware, EventQueue, SimDevice, startClient, stopClient } from './harness';
+
+describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', function () {
+  this.timeout(90_000);
+  let adapter: string;
+  let running: string;
+  let next: string;
+  let dev: SimDevice;
+  let dc: DebugClient;
+  let stops: EventQueue<DebugProtocol.StoppedEvent>;
+  let logFile: string;
+
+  before(async () => {
+    [adapter, { elf: running }, { elf: next }] = await Promise.all([
+      buildAdapter(),
+      buildFirmware(),
+      buildFirmware('9.8.7'),
+    ]);
+  });
+
+  beforeEach(async function () {
+    dev = await SimDevice.start(running);
+    const c = await startClient(adapter, this.currentTest?.fullTitle() ?? 'launch');
+    ({ dc, stops, logFile } = c);
+  });
+
+  afterEach(async () => {
+    await stopClient(dc);
+    await dev.stop();
+  });
+
+  async function launch(extra: Record<string, unknown> = {}): Promise<void> {
+    await dc.initializeRequest();
+    const args = attachArgs(dev, next, logFile, extra) as DebugProtocol.LaunchRequestArguments;
+    await Promise.all([dc.waitForEvent('initialized'), dc.launchRequest(args)]);
+    await dc.configurationDoneRequest();
+  }
+
+  it('loads the new build, resets and stops at main; the new version then boots', async () => {
+    assert.match(dev.lines.join('\n'), /boot: u5-sensor 1\.0\.0/);
+    await launch();
+    const stop = await stops.next();
+    assert.equal(stop.body.reason, 'entry');
+    assert.equal(stop.body.description, 'stopped at main');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.equal(frames[0].name, 'main');
+    const from = dev.lines.length;
+    await dc.continueRequest({ threadId: 1 });
+    await dev.waitFor(/boot: u5-sensor 9\.8\.7 /, 15_000, from);
+  });
+
+  it('stops at the reset entry with stopOnEntry', async () => {
+    await launch({ stopOnEntry: true });
+    const stop = await stops.next();
+    assert.equal(stop.body.reason, 'entry');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.equal(frames[0].name, 'Reset_Handler');
+  });
+
+  it('restarts through the stub: the firmware boots again and stops at main', async () => {
+    await launch();
+    await stops.next();
+    await dc.continueRequest({ threadId: 1 });
+    await dev.waitFor(/9\.8\.7 ready/);
+    await dc.customRequest('restart', {});
+    const stop = await stops.next();
+    assert.equal(stop.body.reason, 'entry');
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, 'main');
+    const from = dev.lines.length;
+    await dc.continueRequest({ threadId: 1 });
+    await dev.waitFor(/boot: u5-sensor 9\.8\.7 /, 15_000, from);
+  });
+
+  it('explains that a GDB server of unknown kind cannot be reset', async () => {
+    await dc.initializeRequest();
+    const args = attachArgs(dev, next, logFile, { stubKind: undefined }) as DebugProtocol.LaunchRequestArguments;
+    await assert.rejects(
+      dc.launchRequest(args),
+      /don't know how to reset the target behind 127\.0\.0\.1:\d+: set "stubKind"/,
+    );
+  });
+});
