@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readIdentityFile } from '../../src/common/identityFile';
+import { connectOperator } from '../../src/link/operatorClient';
 import { buildSimFirmware, type SimBuildResult } from '../../src/platformio/simBuild';
 import { sampleProjectDir } from '../../src/platformio/sampleProject';
 import { runOutpost, startOutpost, type OutpostProcess } from '../helpers/outpostCli';
@@ -43,17 +45,12 @@ describe('outpost agent (separate processes, QEMU sim target)', function () {
     assert.equal(r.code, 0, r.stderr);
     return r.stdout.trim();
   }
+  /** Runs in the test's folder: the agent keeps its default state under ./.outpost/agent. */
   async function agent(...args: string[]): Promise<OutpostProcess> {
-    const p = await startOutpost([
-      'agent',
-      '--relay',
-      relay.url,
-      '--target',
-      'sim',
-      '--firmware',
-      firmware.elf,
-      ...args,
-    ]);
+    const p = await startOutpost(
+      ['agent', '--relay', relay.url, '--target', 'sim', '--firmware', firmware.elf, ...args],
+      { cwd: dir },
+    );
     agents.push(p);
     return p;
   }
@@ -92,6 +89,28 @@ describe('outpost agent (separate processes, QEMU sim target)', function () {
     await until('sim-1', (d) => !d.online);
   });
 
+  it('serves ota channels (OTA wired with --trust) and keeps its state in --state', async () => {
+    const key = await newKey('ota.key');
+    const signer = await newKey('signer.key');
+    assert.equal((await admin('device', 'add', 'ota-1', '--pubkey', key)).code, 0);
+    const state = path.join(dir, 'ota-state');
+    const a = await agent('--key', path.join(dir, 'ota.key'), '--trust', signer, '--state', state);
+    await a.waitFor(/agent connected as ota-1/);
+    const client = await connectOperator({
+      relay: relay.url,
+      identity: readIdentityFile(relay.adminKey),
+      keepaliveSec: 0,
+    });
+    try {
+      const channel = await client.openChannel('ota-1', 'ota');
+      channel.on('error', () => undefined);
+      channel.destroy();
+    } finally {
+      client.close();
+    }
+    assert.ok(fs.existsSync(path.join(state, 'ota')), 'OTA state lives under --state');
+  });
+
   it('stops with one line when another agent takes over its identity', async () => {
     const key = await newKey('twin.key');
     assert.equal((await admin('device', 'add', 'twin', '--pubkey', key)).code, 0);
@@ -106,17 +125,20 @@ describe('outpost agent (separate processes, QEMU sim target)', function () {
 
   it('refuses to start with an unregistered key and no token, or a used-up token, naming the fix', async () => {
     await newKey('stranger.key');
-    const r = await runOutpost([
-      'agent',
-      '--relay',
-      relay.url,
-      '--key',
-      path.join(dir, 'stranger.key'),
-      '--target',
-      'sim',
-      '--firmware',
-      firmware.elf,
-    ]);
+    const r = await runOutpost(
+      [
+        'agent',
+        '--relay',
+        relay.url,
+        '--key',
+        path.join(dir, 'stranger.key'),
+        '--target',
+        'sim',
+        '--firmware',
+        firmware.elf,
+      ],
+      { cwd: dir },
+    );
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
@@ -127,47 +149,38 @@ describe('outpost agent (separate processes, QEMU sim target)', function () {
     await newKey('b.key');
     const a = await agent('--key', path.join(dir, 'a.key'), '--enroll', token, '--name', 'first-in');
     await a.waitFor(/agent connected as first-in/);
-    const b = await runOutpost([
-      'agent',
-      '--relay',
-      relay.url,
-      '--key',
-      path.join(dir, 'b.key'),
-      '--enroll',
-      token,
-      '--target',
-      'sim',
-      '--firmware',
-      firmware.elf,
-    ]);
+    const b = await runOutpost(
+      [
+        'agent',
+        '--relay',
+        relay.url,
+        '--key',
+        path.join(dir, 'b.key'),
+        '--enroll',
+        token,
+        '--target',
+        'sim',
+        '--firmware',
+        firmware.elf,
+      ],
+      { cwd: dir },
+    );
     assert.equal(b.code, 1);
     assert.match(b.stderr, /outpost: enrollment token unknown, expired or used up: create a new one\n$/);
   });
 
   it('rejects a bad --target or --trust before connecting', async () => {
     await newKey('x.key');
-    const target = await runOutpost([
-      'agent',
-      '--relay',
-      relay.url,
-      '--key',
-      path.join(dir, 'x.key'),
-      '--target',
-      'jtag://x',
-    ]);
+    const target = await runOutpost(
+      ['agent', '--relay', relay.url, '--key', path.join(dir, 'x.key'), '--target', 'jtag://x'],
+      { cwd: dir },
+    );
     assert.equal(target.code, 2);
     assert.match(target.stderr, /^outpost: --target "jtag:\/\/x": unknown target kind; use --target sim/);
-    const trust = await runOutpost([
-      'agent',
-      '--relay',
-      relay.url,
-      '--key',
-      path.join(dir, 'x.key'),
-      '--target',
-      'sim',
-      '--trust',
-      'nope',
-    ]);
+    const trust = await runOutpost(
+      ['agent', '--relay', relay.url, '--key', path.join(dir, 'x.key'), '--target', 'sim', '--trust', 'nope'],
+      { cwd: dir },
+    );
     assert.equal(trust.code, 2);
     assert.match(trust.stderr, /--trust "nope" is not a public key/);
   });

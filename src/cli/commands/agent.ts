@@ -1,8 +1,11 @@
 // `outpost agent`: the device side; connects a target (GDB server, OpenOCD or the simulator) to the relay until stopped.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Agent, DEFAULT_KEEPALIVE_SEC } from '../../agent/agent';
 import type { Target } from '../../agent/target';
-import { createTarget, TargetError } from '../../agent/targets';
+import { createTarget, parseTargetUri, TargetError } from '../../agent/targets';
+import { otaBootFirmware, serveOta } from '../../agent/otaServices';
 import { serveUart } from '../../agent/uartServices';
 import { readIdentityFile } from '../../common/identityFile';
 import { createLogger } from '../../common/log';
@@ -19,7 +22,8 @@ export default defineCommand({
   summary: 'run the device agent: a target (GDB server, OpenOCD or sim) connected to the relay',
   details:
     'Prints "agent connected as NAME" once the relay accepted it, and reconnects with backoff after a drop.\n' +
-    'With --enroll, an unregistered key registers itself (once) with the token; later starts need no token.',
+    'With --enroll, an unregistered key registers itself (once) with the token; later starts need no token.\n' +
+    'OTA installs only images signed by a --trust key; without one, every update is refused.',
   options: {
     ...relayOptions,
     target: { type: 'string', value: 'URI', description: 'gdb://HOST:PORT, openocd:CFG[,CFG…] or sim[:ELF]' },
@@ -32,6 +36,11 @@ export default defineCommand({
       description: 'public key whose firmware signatures it accepts',
     },
     firmware: { type: 'string', value: 'ELF', description: 'firmware ELF: what sim runs; facts for other targets' },
+    state: {
+      type: 'string',
+      value: 'DIR',
+      description: 'state directory for OTA slots and staging (default ./.outpost/agent/<key id>)',
+    },
     serial: { type: 'string', value: 'DEV', description: 'serial port of the firmware console (gdb/openocd targets)' },
     baud: { type: 'string', value: 'N', description: 'serial baud rate (default 115200)' },
     board: { type: 'string', value: 'NAME', description: 'board name to report (gdb/openocd targets)' },
@@ -53,10 +62,16 @@ export default defineCommand({
     const keepaliveSec = options.keepalive ? parseDuration('keepalive', options.keepalive) : undefined;
     const baud = options.baud ? parsePositiveInt('baud', options.baud) : undefined;
     const log = createLogger('agent', (line) => io.stderr.write(line + '\n'));
+    const keyId = createHash('sha256').update(identity.publicKeyText).digest('hex').slice(0, 12);
+    const stateDir = path.resolve(io.cwd, options.state ?? path.join('.outpost', 'agent', keyId));
+    fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     let target: Target;
     try {
-      target = createTarget(options.target, {
-        firmware: options.firmware && path.resolve(io.cwd, options.firmware),
+      // A simulator restarts on the image OTA installed and confirmed, not on the --firmware it began with.
+      const installed = parseTargetUri(options.target).kind === 'sim' ? otaBootFirmware(stateDir) : undefined;
+      const firmware = installed ?? (options.firmware && path.resolve(io.cwd, options.firmware));
+      target = createTarget(installed ? 'sim' : options.target, {
+        firmware,
         serialPort: options.serial,
         baud,
         board: options.board,
@@ -75,6 +90,11 @@ export default defineCommand({
       log,
     });
     const uart = serveUart(agent, target);
+    const ota = serveOta(agent, target, {
+      stateDir,
+      trustedSigners: options.trust.map((k) => k.trim()),
+      log: log.child('ota'),
+    });
     agent.on('connected', (name: string) => io.stdout.write(`agent connected as ${name}\n`));
     let stoppedBy: RelayError | undefined;
     const stopped = new Promise<void>((resolve) =>
@@ -92,6 +112,7 @@ export default defineCommand({
     } finally {
       io.signal.removeEventListener('abort', onAbort);
       uart.dispose();
+      ota.dispose();
     }
     if (stoppedBy) throw new CliError(`agent stopped: ${stoppedBy.message}`);
   },
