@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { AuditRepo } from '../auditRepo';
 import type { AuditEntry } from '../types';
 import type { Migration } from './migrate';
+import { stmt } from './statements';
 
 /** Schema steps of the audit log table. */
 export const auditMigrations: Migration[] = [
@@ -35,13 +36,14 @@ export class SqliteAuditRepo implements AuditRepo {
   constructor(private readonly db: Database.Database) {}
 
   async append(entry: AuditEntry): Promise<void> {
-    this.db
-      .prepare('INSERT INTO audit_log (time, actor, action, device, channel_kind, result) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.time, entry.actor, entry.action, entry.device, entry.channelKind, entry.result);
+    stmt(
+      this.db,
+      'INSERT INTO audit_log (time, actor, action, device, channel_kind, result) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(entry.time, entry.actor, entry.action, entry.device, entry.channelKind, entry.result);
   }
 
   async recent(limit: number): Promise<AuditEntry[]> {
-    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
+    const rows = stmt(this.db, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
     return rows.map((r) => ({
       time: r.time,
       actor: r.actor,

@@ -5,6 +5,7 @@ import { StoreConflictError } from '../store';
 import type { DeviceRecord, Telemetry } from '../types';
 import { assertKeyFree } from './keys';
 import type { Migration } from './migrate';
+import { stmt } from './statements';
 
 /** Schema steps of the devices table. */
 export const devicesMigrations: Migration[] = [
@@ -52,17 +53,17 @@ export function deviceFromRow(row: DeviceRow): DeviceRecord {
 
 /** Inserts a device inside the caller's transaction (also used by token redemption). */
 export function insertDevice(db: Database.Database, device: NewDevice, now: Date): DeviceRecord {
-  if (db.prepare('SELECT 1 FROM devices WHERE name = ?').get(device.name)) {
+  if (stmt(db, 'SELECT 1 FROM devices WHERE name = ?').get(device.name)) {
     throw new StoreConflictError('name', `a device named "${device.name}" already exists`);
   }
   assertKeyFree(db, device.publicKey);
-  db.prepare('INSERT INTO devices (name, public_key, tags, created_at) VALUES (?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO devices (name, public_key, tags, created_at) VALUES (?, ?, ?, ?)').run(
     device.name,
     device.publicKey,
     JSON.stringify(device.tags),
     now.toISOString(),
   );
-  return deviceFromRow(db.prepare('SELECT * FROM devices WHERE name = ?').get(device.name) as DeviceRow);
+  return deviceFromRow(stmt(db, 'SELECT * FROM devices WHERE name = ?').get(device.name) as DeviceRow);
 }
 
 const telemetryColumns: Record<keyof Telemetry, string> = {
@@ -82,21 +83,21 @@ export class SqliteDevicesRepo implements DevicesRepo {
   }
 
   async remove(name: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM devices WHERE name = ?').run(name).changes > 0;
+    return stmt(this.db, 'DELETE FROM devices WHERE name = ?').run(name).changes > 0;
   }
 
   async byName(name: string): Promise<DeviceRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM devices WHERE name = ?').get(name) as DeviceRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM devices WHERE name = ?').get(name) as DeviceRow | undefined;
     return row && deviceFromRow(row);
   }
 
   async byPublicKey(publicKey: string): Promise<DeviceRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM devices WHERE public_key = ?').get(publicKey) as DeviceRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM devices WHERE public_key = ?').get(publicKey) as DeviceRow | undefined;
     return row && deviceFromRow(row);
   }
 
   async list(): Promise<DeviceRecord[]> {
-    return (this.db.prepare('SELECT * FROM devices ORDER BY name').all() as DeviceRow[]).map(deviceFromRow);
+    return (stmt(this.db, 'SELECT * FROM devices ORDER BY name').all() as DeviceRow[]).map(deviceFromRow);
   }
 
   async updateTelemetry(name: string, telemetry: Partial<Telemetry>, now: Date): Promise<boolean> {
@@ -107,10 +108,10 @@ export class SqliteDevicesRepo implements DevicesRepo {
       sets.push(`${column} = @${field}`);
       params[field] = telemetry[field];
     }
-    return this.db.prepare(`UPDATE devices SET ${sets.join(', ')} WHERE name = @name`).run(params).changes > 0;
+    return stmt(this.db, `UPDATE devices SET ${sets.join(', ')} WHERE name = @name`).run(params).changes > 0;
   }
 
   async touch(name: string, now: Date): Promise<void> {
-    this.db.prepare('UPDATE devices SET last_seen = ? WHERE name = ?').run(now.toISOString(), name);
+    stmt(this.db, 'UPDATE devices SET last_seen = ? WHERE name = ?').run(now.toISOString(), name);
   }
 }

@@ -5,6 +5,7 @@ import { StoreConflictError } from '../store';
 import type { OperatorRecord, Role } from '../types';
 import { assertKeyFree } from './keys';
 import type { Migration } from './migrate';
+import { stmt } from './statements';
 
 /** Schema steps of the operators table. */
 export const operatorsMigrations: Migration[] = [
@@ -36,33 +37,35 @@ export class SqliteOperatorsRepo implements OperatorsRepo {
 
   async add(operator: NewOperator, now: Date): Promise<OperatorRecord> {
     return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM operators WHERE name = ?').get(operator.name)) {
+      if (stmt(this.db, 'SELECT 1 FROM operators WHERE name = ?').get(operator.name)) {
         throw new StoreConflictError('name', `an operator named "${operator.name}" already exists`);
       }
       assertKeyFree(this.db, operator.publicKey);
-      this.db
-        .prepare('INSERT INTO operators (name, public_key, role, created_at) VALUES (?, ?, ?, ?)')
-        .run(operator.name, operator.publicKey, operator.role, now.toISOString());
-      return fromRow(this.db.prepare('SELECT * FROM operators WHERE name = ?').get(operator.name) as OperatorRow);
+      stmt(this.db, 'INSERT INTO operators (name, public_key, role, created_at) VALUES (?, ?, ?, ?)').run(
+        operator.name,
+        operator.publicKey,
+        operator.role,
+        now.toISOString(),
+      );
+      return fromRow(stmt(this.db, 'SELECT * FROM operators WHERE name = ?').get(operator.name) as OperatorRow);
     })();
   }
 
   async remove(name: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM operators WHERE name = ?').run(name).changes > 0;
+    return stmt(this.db, 'DELETE FROM operators WHERE name = ?').run(name).changes > 0;
   }
 
   async byName(name: string): Promise<OperatorRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM operators WHERE name = ?').get(name) as OperatorRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM operators WHERE name = ?').get(name) as OperatorRow | undefined;
     return row && fromRow(row);
   }
 
   async byPublicKey(publicKey: string): Promise<OperatorRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM operators WHERE public_key = ?').get(publicKey) as
-      OperatorRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM operators WHERE public_key = ?').get(publicKey) as OperatorRow | undefined;
     return row && fromRow(row);
   }
 
   async list(): Promise<OperatorRecord[]> {
-    return (this.db.prepare('SELECT * FROM operators ORDER BY name').all() as OperatorRow[]).map(fromRow);
+    return (stmt(this.db, 'SELECT * FROM operators ORDER BY name').all() as OperatorRow[]).map(fromRow);
   }
 }

@@ -5,6 +5,7 @@ import type { NewEnrollToken, RedeemResult, TokensRepo } from '../tokensRepo';
 import type { EnrollTokenRecord } from '../types';
 import { insertDevice } from './devicesRepo';
 import type { Migration } from './migrate';
+import { stmt } from './statements';
 
 /** Schema steps of the enrollment tokens table. */
 export const tokensMigrations: Migration[] = [
@@ -43,9 +44,10 @@ export class SqliteTokensRepo implements TokensRepo {
   constructor(private readonly db: Database.Database) {}
 
   async create(token: NewEnrollToken, now: Date): Promise<EnrollTokenRecord> {
-    this.db
-      .prepare('INSERT INTO enroll_tokens (token_hash, uses_left, expires_at, tags, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(token.tokenHash, token.uses, token.expiresAt.toISOString(), JSON.stringify(token.tags), now.toISOString());
+    stmt(
+      this.db,
+      'INSERT INTO enroll_tokens (token_hash, uses_left, expires_at, tags, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(token.tokenHash, token.uses, token.expiresAt.toISOString(), JSON.stringify(token.tags), now.toISOString());
     return fromRow(this.row(token.tokenHash) as TokenRow);
   }
 
@@ -68,17 +70,17 @@ export class SqliteTokensRepo implements TokensRepo {
         if (err instanceof StoreConflictError) return { ok: false, reason: 'NAME_TAKEN' };
         throw err;
       }
-      this.db.prepare('UPDATE enroll_tokens SET uses_left = uses_left - 1 WHERE token_hash = ?').run(tokenHash);
+      stmt(this.db, 'UPDATE enroll_tokens SET uses_left = uses_left - 1 WHERE token_hash = ?').run(tokenHash);
       return { ok: true, device: registered };
     })();
   }
 
   async prune(now: Date): Promise<number> {
-    return this.db.prepare('DELETE FROM enroll_tokens WHERE uses_left <= 0 OR expires_at <= ?').run(now.toISOString())
+    return stmt(this.db, 'DELETE FROM enroll_tokens WHERE uses_left <= 0 OR expires_at <= ?').run(now.toISOString())
       .changes;
   }
 
   private row(tokenHash: string): TokenRow | undefined {
-    return this.db.prepare('SELECT * FROM enroll_tokens WHERE token_hash = ?').get(tokenHash) as TokenRow | undefined;
+    return stmt(this.db, 'SELECT * FROM enroll_tokens WHERE token_hash = ?').get(tokenHash) as TokenRow | undefined;
   }
 }
