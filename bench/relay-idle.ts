@@ -1,0 +1,363 @@
+// Relay capacity bench: memory per idle device connection, idle traffic per device, and reconnect-storm absorption.
+//
+// Runs `outpost relay` in its own process and N lightweight fake devices (raw `ws` + the real signed handshake)
+// in this one, on loopback only. Usage:
+//   npx tsx bench/relay-idle.ts [--counts 1000,10000] [--idle-seconds 60] [--storm-count 10000]
+// Prints one line per measurement and writes bench/results/relay-idle.json.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { readIdentityFile } from '../src/common/identityFile';
+import { Backoff } from '../src/link/backoff';
+import { connectOperator } from '../src/link/operatorClient';
+import { AuthHeader, authMessage } from '../src/protocol/auth';
+import { PROTOCOL_VERSION } from '../src/protocol/frame';
+import { generateIdentity, type Identity } from '../src/protocol/identity';
+
+const root = path.resolve(__dirname, '..');
+const { values: flags } = parseArgs({
+  options: {
+    counts: { type: 'string', default: '1000,10000' },
+    'idle-seconds': { type: 'string', default: '60' },
+    'storm-count': { type: 'string', default: '10000' },
+  },
+});
+const counts = flags.counts.split(',').map(Number);
+const idleSeconds = Number(flags['idle-seconds']);
+const stormCount = Number(flags['storm-count']);
+/** Source addresses the fake devices spread over, so 10,000 sockets do not crowd one address's port range. */
+const sourceAddresses = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
+/** The relay's default heartbeat interval (the bench runs the relay with its defaults). */
+const heartbeatSeconds = 30;
+/** DER PKCS#8 prefix of a raw Ed25519 seed (RFC 8410). */
+const pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function buildCli(): string {
+  const out = path.join(root, '.outpost', 'bench-build');
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/webpack/bin/webpack.js'),
+      '--mode',
+      'production',
+      '--config-name',
+      'cli',
+      '--output-path',
+      out,
+    ],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
+  return path.join(out, 'outpost.js');
+}
+
+interface Relay {
+  child: ChildProcess;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startRelay(cli: string, dataDir: string, port = 0): Promise<Relay> {
+  const child = spawn(process.execPath, [cli, 'relay', '--listen', `127.0.0.1:${port}`, '--data', dataDir], {
+    env: { ...process.env, OUTPOST_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const actual = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('relay did not start')), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /relay listening on ws:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
+  });
+  return {
+    child,
+    port: actual,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+  };
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** User + system CPU seconds of a process so far (Linux reports clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** One fake device: connects with the real handshake, answers pings (ws does), reconnects with the agent's backoff. */
+class FakeDevice {
+  ws?: WebSocket;
+  connects = 0;
+  failures = 0;
+  /** When the last connect completed (ms since epoch). */
+  connectedAt = 0;
+  readonly reasons = new Map<string, number>();
+  reconnect = false;
+  private readonly backoff = new Backoff();
+  private key?: KeyObject;
+
+  constructor(
+    readonly identity: Identity,
+    private readonly port: number,
+    private readonly agent: http.Agent,
+    private readonly localAddress: string,
+  ) {}
+
+  /**
+   * The signed upgrade headers, byte for byte what src/protocol/auth.ts makes, but signed with node:crypto
+   * (native) so that 10,000 fake devices in one process measure the relay rather than this process's signing.
+   */
+  private headers(challenge: string, host: string): Record<string, string> {
+    this.key ??= createPrivateKey({
+      key: Buffer.concat([pkcs8Prefix, this.identity.secretKey]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const message = authMessage(Buffer.from(challenge, 'base64url'), this.identity.publicKey, host);
+    return {
+      [AuthHeader.key]: this.identity.publicKeyText,
+      [AuthHeader.challenge]: challenge,
+      [AuthHeader.signature]: cryptoSign(null, message, this.key).toString('base64url'),
+      [AuthHeader.protocol]: String(PROTOCOL_VERSION),
+    };
+  }
+
+  get open(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  bytes(): number {
+    const s = (this.ws as unknown as { _socket?: { bytesRead: number; bytesWritten: number } })?._socket;
+    return s ? s.bytesRead + s.bytesWritten : 0;
+  }
+
+  async connect(): Promise<void> {
+    const host = `127.0.0.1:${this.port}`;
+    const challenge = await new Promise<string>((resolve, reject) => {
+      http
+        .get(`http://${host}/v1/challenge`, { agent: this.agent }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve((JSON.parse(body) as { challenge: string }).challenge)
+              : reject(new Error(`challenge ${res.statusCode}`)),
+          );
+        })
+        .on('error', reject);
+    });
+    const ws = new WebSocket(`ws://${host}/v1/connect`, {
+      headers: this.headers(challenge, host),
+      perMessageDeflate: false,
+      localAddress: this.localAddress,
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      if (this.reconnect) void this.retry();
+    });
+    this.ws = ws;
+    this.connects++;
+    this.connectedAt = Date.now();
+    this.backoff.reset();
+  }
+
+  failed(err: unknown): void {
+    this.failures++;
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    this.reasons.set(why, (this.reasons.get(why) ?? 0) + 1);
+  }
+
+  async retry(): Promise<void> {
+    for (let attempt = 0; attempt < 20 && this.reconnect; attempt++) {
+      await sleep(this.backoff.next());
+      try {
+        await this.connect();
+        return;
+      } catch (err) {
+        this.failed(err);
+      }
+    }
+  }
+}
+
+async function connectAll(devices: FakeDevice[], concurrency: number): Promise<number> {
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < devices.length) {
+        const d = devices[next++];
+        for (let attempt = 0; attempt < 5; attempt++) {
+          try {
+            await d.connect();
+            break;
+          } catch (err) {
+            d.failed(err);
+            await sleep(200);
+          }
+        }
+      }
+    }),
+  );
+  return (Date.now() - started) / 1000;
+}
+
+async function registerDevices(relayUrl: string, adminKey: string, identities: Identity[]): Promise<void> {
+  const admin = await connectOperator({
+    relay: relayUrl,
+    identity: readIdentityFile(adminKey),
+    keepaliveSec: 0,
+    timeoutMs: 120_000,
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < identities.length) {
+        const i = next++;
+        await admin.request('devices.add', {
+          name: `bench-${i}`,
+          publicKey: identities[i].publicKeyText,
+          tags: { bench: 'idle' },
+        });
+      }
+    }),
+  );
+  admin.close();
+}
+
+async function run(): Promise<void> {
+  const cli = buildCli();
+  const results: Record<string, unknown>[] = [];
+  const agents = sourceAddresses.map(
+    (localAddress) => new http.Agent({ keepAlive: true, maxSockets: 256, localAddress }),
+  );
+  for (const n of counts) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-relay-'));
+    let relay = await startRelay(cli, dataDir);
+    const url = `ws://127.0.0.1:${relay.port}`;
+    const identities = Array.from({ length: n }, () => generateIdentity());
+    await registerDevices(url, path.join(dataDir, 'admin.key'), identities);
+    await sleep(2000);
+    const baseline = rssBytes(relay.child.pid!);
+    const devices = identities.map(
+      (id, i) => new FakeDevice(id, relay.port, agents[i % agents.length], sourceAddresses[i % sourceAddresses.length]),
+    );
+    const connectSeconds = await connectAll(devices, 100);
+    const connected = devices.filter((d) => d.open).length;
+    await sleep(5000);
+    const loaded = rssBytes(relay.child.pid!);
+    const perConnection = (loaded - baseline) / connected;
+    const line: Record<string, unknown> = {
+      devices: n,
+      connected,
+      connectSeconds,
+      relayRssBaselineMiB: +(baseline / 2 ** 20).toFixed(1),
+      relayRssLoadedMiB: +(loaded / 2 ** 20).toFixed(1),
+      bytesPerIdleConnection: Math.round(perConnection),
+      projectedRssFor10kMiB: +((baseline + perConnection * 10_000) / 2 ** 20).toFixed(1),
+    };
+    console.log(
+      `relay idle: ${n} devices (${connected} connected in ${connectSeconds.toFixed(1)} s): RSS ${line.relayRssBaselineMiB} → ${line.relayRssLoadedMiB} MiB, ${(perConnection / 1024).toFixed(1)} KiB per idle connection; 10,000 devices ≈ ${line.projectedRssFor10kMiB} MiB (target ≤ 1024 MiB)`,
+    );
+
+    if (idleSeconds > 0 && n === counts[0]) {
+      // The relay pings a peer only after a silent interval, so a freshly connected fleet is not yet in its
+      // steady rhythm: let one full heartbeat interval pass before counting.
+      await sleep(heartbeatSeconds * 1000 + 5000);
+      const before = devices.reduce((s, d) => s + d.bytes(), 0);
+      let pings = 0;
+      devices.forEach((d) => d.ws?.on('ping', () => pings++));
+      await sleep(idleSeconds * 1000);
+      const appBytes = devices.reduce((s, d) => s + d.bytes(), 0) - before;
+      const perHour = (x: number) => (x / connected) * (3600 / idleSeconds);
+      // Each ping/pong exchange is three TCP segments on the wire (ping, pong, delayed ACK) of ~52 header bytes each.
+      const wire = perHour(appBytes + pings * 3 * 52);
+      line.idleAppBytesPerDeviceHour = Math.round(perHour(appBytes));
+      line.idlePingsPerDeviceHour = Math.round(perHour(pings));
+      line.idleWireBytesPerDeviceHourEstimate = Math.round(wire);
+      console.log(
+        `relay idle traffic: ${line.idlePingsPerDeviceHour} pings/device/hour, ${line.idleAppBytesPerDeviceHour} B/device/hour of WebSocket bytes, ≈ ${line.idleWireBytesPerDeviceHourEstimate} B/device/hour with TCP/IP headers (target ≤ 2048)`,
+      );
+    }
+
+    if (n === stormCount) {
+      devices.forEach((d) => (d.reconnect = true));
+      const port = relay.port;
+      await relay.stop();
+      relay = await startRelay(cli, dataDir, port);
+      const up = Date.now();
+      const clientCpu = process.cpuUsage();
+      let all = 0;
+      let cpu = 0;
+      for (let i = 0; i < 1200 && all === 0; i++) {
+        await sleep(100);
+        if (devices.every((d) => d.open)) {
+          all = Date.now();
+          cpu = cpuSeconds(relay.child.pid!);
+        }
+      }
+      const back = devices.filter((d) => d.open).length;
+      line.stormReconnected = back;
+      line.stormAbsorbSeconds = all ? (all - up) / 1000 : null;
+      line.stormRelayCpuSeconds = +cpu.toFixed(1);
+      const used = process.cpuUsage(clientCpu);
+      line.stormBenchClientCpuSeconds = +((used.user + used.system) / 1e6).toFixed(1);
+      const times = devices.map((d) => (d.connectedAt - up) / 1000).sort((a, b) => a - b);
+      line.stormReconnectSecondsP50 = +times[Math.floor(times.length * 0.5)].toFixed(1);
+      line.stormReconnectSecondsP90 = +times[Math.floor(times.length * 0.9)].toFixed(1);
+      line.stormFailedAttempts = devices.reduce((s, d) => s + d.failures, 0);
+      const reasons = new Map<string, number>();
+      devices.forEach((d) => d.reasons.forEach((k, why) => reasons.set(why, (reasons.get(why) ?? 0) + k)));
+      line.stormFailureReasons = Object.fromEntries(reasons);
+      console.log(
+        `relay reconnect storm: ${back}/${n} devices back ${all ? `in ${line.stormAbsorbSeconds} s after the restarted relay was ready` : 'NOT within 120 s'} (agent backoff 1 s → 60 s, jittered; p50 ${line.stormReconnectSecondsP50} s, p90 ${line.stormReconnectSecondsP90} s; relay CPU ${line.stormRelayCpuSeconds} s, fake devices' CPU ${line.stormBenchClientCpuSeconds} s; ${line.stormFailedAttempts} failed attempts: ${JSON.stringify(line.stormFailureReasons)}) (target ≤ 30 s)`,
+      );
+    }
+    results.push(line);
+    devices.forEach((d) => {
+      d.reconnect = false;
+      d.ws?.terminate();
+    });
+    await relay.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  agents.forEach((a) => a.destroy());
+  fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+  fs.writeFileSync(
+    path.join(root, 'bench', 'results', 'relay-idle.json'),
+    JSON.stringify({ when: new Date().toISOString(), results }, null, 2) + '\n',
+  );
+}
+
+run().catch((err: unknown) => {
+  console.error(`relay-idle bench failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+});
