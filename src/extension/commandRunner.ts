@@ -77,7 +77,8 @@ export function registerCommand(s: Services, id: string, handler: (...args: unkn
     try {
       return await handler(...args);
     } catch (err) {
-      await reportError(s, id, err);
+      // Not awaited: the command ends now; the message stays until the user acts on it.
+      void reportError(s, id, err);
       return undefined;
     }
   });

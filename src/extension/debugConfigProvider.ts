@@ -1,6 +1,5 @@
 // Fills `"type": "outpost"` debug configurations: defaults from settings, the ELF from `pioEnv`, clear errors.
 import * as vscode from 'vscode';
-import { outputsOf } from '../platformio/buildOutputs';
 import { ProjectConfig } from '../platformio/ini';
 import { buildAction, reportError, showError } from './commandRunner';
 import { Commands, DEBUG_TYPE } from './ids';
@@ -11,6 +10,7 @@ import { connectedOpener } from './deviceChannels';
 import { DebugError, ErrorCode } from '../debug/errors';
 import { sameRelay } from './connectionConfig';
 import { settings, type Services } from './services';
+import { completeDebugConfig } from './debugConfig';
 import { currentProjectDir, findCurrentProjectDir } from './workspaceProject';
 
 const pickDevice = '${command:' + Commands.pickDevice + '}';
@@ -54,29 +54,31 @@ export class OutpostDebugConfigurationProvider implements vscode.DebugConfigurat
   }
 
   /** Checks the target and resolves `executable` from `pioEnv` (or the project's default environment). */
-  async resolveDebugConfigurationWithSubstitutedVariables(
+  resolveDebugConfigurationWithSubstitutedVariables(
     folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
-  ): Promise<vscode.DebugConfiguration | undefined> {
+  ): vscode.DebugConfiguration | undefined {
     try {
-      if (!config.device && !config.gdbTarget) {
-        await showError('Outpost: the debug configuration needs "device" (a device name) or "gdbTarget" (host:port).');
-        return undefined;
+      const cwd = typeof config.cwd === 'string' ? config.cwd : folder?.uri.fsPath;
+      const result = completeDebugConfig(config, findCurrentProjectDir(cwd));
+      switch (result.kind) {
+        case 'ready':
+          return result.config as vscode.DebugConfiguration;
+        case 'noTarget':
+          // Not awaited: the message stays until dismissed, and the launch must not wait for that.
+          void showError('Outpost: the debug configuration needs "device" (a device name) or "gdbTarget" (host:port).');
+          return undefined;
+        case 'noExecutable':
+          throw new NotAvailableYet('buildIdLookup');
+        case 'notBuilt':
+          void showError(
+            `Outpost: no build output for [env:${result.env}]: ${result.elf} is missing. Build it first (pio run -e ${result.env}).`,
+            buildAction(result.env, result.projectDir),
+          );
+          return undefined;
       }
-      if (config.executable) return config;
-      const projectDir = findCurrentProjectDir(typeof config.cwd === 'string' ? config.cwd : folder?.uri.fsPath);
-      if (!projectDir) throw new NotAvailableYet('buildIdLookup');
-      const outputs = outputsOf(ProjectConfig.load(projectDir), config.pioEnv);
-      if (!outputs.exists) {
-        await showError(
-          `Outpost: no build output for [env:${outputs.env}]: ${outputs.elf} is missing. Build it first (pio run -e ${outputs.env}).`,
-          buildAction(outputs.env, projectDir),
-        );
-        return undefined;
-      }
-      return { ...config, executable: outputs.elf, pioEnv: outputs.env, cwd: config.cwd ?? projectDir };
     } catch (err) {
-      await reportError(this.s, 'debug configuration', err);
+      void reportError(this.s, 'debug configuration', err);
       return undefined;
     }
   }

@@ -5,7 +5,7 @@ export type MissingFeature = 'deploy' | 'reboot' | 'deploymentControl' | 'buildI
 
 const MESSAGES: Record<MissingFeature, string> = {
   deploy:
-    'Deploying from the editor is not available yet: this version of Outpost cannot upload a build to the relay (artifact upload and the relay method deployments.create are missing).',
+    'Deploying from the editor is not available yet: this version of the extension has no step that signs the build (a manifest from firmware.elf) and uploads it to the relay (artifacts.upload, deployments.create).',
   reboot: 'Rebooting a device is not available yet: the relay has no devices.reboot method.',
   deploymentControl:
     'Controlling deployments is not available yet: the relay has no deployments.pause / deployments.resume / deployments.abort methods.',
