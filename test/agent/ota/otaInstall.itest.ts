@@ -13,22 +13,11 @@ import { generateIdentity, type Identity } from '../../../src/protocol/identity'
 import { signManifest, type SignedManifest } from '../../../src/protocol/manifest';
 import type { DeviceEvent } from '../../../src/relay/ota/deviceState';
 import { sendUpdate, type SendOutcome } from '../../../src/relay/ota/otaSender';
-import { buildSimFirmware } from '../../../src/platformio/simBuild';
+import { otaBuilds, type Build } from './firmwareBuilds';
 import { startQemuDevice, type QemuDevice } from './qemuDevice';
 
 const FLASH = { flashBase: 0x10000000, flashSize: 4 * 1024 * 1024 };
 const BOARD = 'stm32u5-sim';
-
-interface Build {
-  elf: string;
-  bin: Buffer;
-  buildId: string;
-}
-
-async function build(projectDir: string, outDir: string, version: string): Promise<Build> {
-  const out = await buildSimFirmware({ projectDir, outDir, version });
-  return { elf: out.elf, bin: fs.readFileSync(out.bin), buildId: out.buildId };
-}
 
 function sign(image: Buffer, b: Build, version: string, antiRollback: number, by: Identity): SignedManifest {
   return signManifest(
@@ -67,17 +56,7 @@ describe('agent/ota on a QEMU device', function () {
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-ota-it-'));
-    const project = path.resolve('examples/u5-sensor');
-    v1 = await build(project, path.join(work, 'v1'), '1.0.0');
-    v2 = await build(project, path.join(work, 'v2'), '2.0.0');
-    // A real build that boots but never says it is ready: the example with its ready line reworded.
-    const copy = path.join(work, 'silent-project');
-    fs.cpSync(project, copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}.pio`) });
-    const main = path.join(copy, 'src', 'main.c');
-    const source = fs.readFileSync(main, 'utf8');
-    assert.match(source, / ready \(type 'help'\)/);
-    fs.writeFileSync(main, source.replace(" ready (type 'help')", " started (type 'help')"));
-    silent = await build(copy, path.join(work, 'silent'), '3.0.0');
+    ({ v1, v2, silent } = await otaBuilds());
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -16,15 +16,8 @@ import { generateIdentity } from '../../../src/protocol/identity';
 import { signManifest, type SignedManifest } from '../../../src/protocol/manifest';
 import type { StatusMessage } from '../../../src/protocol/otaTransfer';
 import { sendUpdate } from '../../../src/relay/ota/otaSender';
-import { buildSimFirmware } from '../../../src/platformio/simBuild';
 import { waitForLine } from '../helpers/uartLines';
-
-interface Build {
-  elf: string;
-  bin: Buffer;
-  buildId: string;
-  version: string;
-}
+import { otaBuilds, type Build } from './firmwareBuilds';
 
 describe('agent/ota on the sim target', function () {
   this.timeout(120_000);
@@ -38,21 +31,9 @@ describe('agent/ota on the sim target', function () {
   let ota: OtaServices | undefined;
   let handler: ChannelHandler | undefined;
 
-  async function build(projectDir: string, name: string, version: string): Promise<Build> {
-    const out = await buildSimFirmware({ projectDir, outDir: path.join(work, name), version });
-    return { elf: out.elf, bin: fs.readFileSync(out.bin), buildId: out.buildId, version };
-  }
-
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-sim-ota-'));
-    const project = path.resolve('examples/u5-sensor');
-    v1 = await build(project, 'v1', '1.0.0');
-    v2 = await build(project, 'v2', '2.0.0');
-    const copy = path.join(work, 'silent-project');
-    fs.cpSync(project, copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}.pio`) });
-    const main = path.join(copy, 'src', 'main.c');
-    fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace(" ready (type 'help')", " started (type 'help')"));
-    silent = await build(copy, 'silent', '3.0.0');
+    ({ v1, v2, silent } = await otaBuilds());
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
