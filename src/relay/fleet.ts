@@ -30,6 +30,11 @@ export class Fleet {
     this.publish({ event: 'device.removed', data: { name } });
   }
 
+  /** Any other fleet-wide event to subscribers (e.g. `deployment.updated` from the OTA service). */
+  event(event: string, data: unknown): void {
+    this.publish({ event, data });
+  }
+
   private publish(message: unknown): void {
     if (this.subscribers.size === 0) return;
     // Encoded once for every subscriber.

@@ -8,9 +8,11 @@ import { silentLogger, type Logger } from '../common/log';
 import { ChallengeBook } from '../protocol/challenges';
 import { CloseCode, closeCodeName } from '../protocol/closeCodes';
 import { ensureAdmin } from './adminIdentity';
+import { controlHandlers } from './control';
 import { RelayCore } from './core';
 import { authenticate } from './handshake';
 import { defaultFailureLimits, FailureLimiter, type FailureLimits } from './rateLimit';
+import { OtaRelay } from './ota/otaRelay';
 import { refuseRequest, refuseUpgrade } from './refuse';
 import { SqliteStore } from './store/sqlite/sqliteStore';
 
@@ -70,7 +72,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   }
   const challenges = new ChallengeBook();
   const limiter = new FailureLimiter({ ...defaultFailureLimits, ...options.failureLimits });
-  const core = new RelayCore(store, log, () => challenges.size);
+  const ota = new OtaRelay();
+  const handlers = new Map([...controlHandlers, ...ota.handlers().map((h) => [h.method, h] as const)]);
+  const core = new RelayCore(store, log, () => challenges.size, handlers);
+  try {
+    await ota.attach(core, store.db, options.dataDir, (event, data) => core.fleet.event(event, data));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: wsMaxPayload });
 
   const clientAddress = (req: IncomingMessage): string => {
@@ -168,6 +178,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(heartbeat);
+      ota.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       core.closeAll(CloseCode.RELAY_SHUTDOWN);
       server.closeIdleConnections();
