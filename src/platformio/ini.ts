@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PlatformioError } from './errors';
+import { globFiles, mergeIni } from './extraConfigs';
 import { parseIni, parseMultiValues, type IniDocument } from './iniSyntax';
 import { resolveOption, type ValueSource } from './interpolation';
 
@@ -46,7 +47,10 @@ export class ProjectConfig {
     this.env = ctx.env ?? process.env;
   }
 
-  /** Reads `<projectDir>/platformio.ini`; throws PlatformioError NO_PLATFORMIO_INI when there is none. */
+  /**
+   * Reads `<projectDir>/platformio.ini` and the files its `extra_configs` name; throws PlatformioError
+   * NO_PLATFORMIO_INI when there is none.
+   */
   static load(projectDir: string, env?: NodeJS.ProcessEnv): ProjectConfig {
     const file = join(resolve(projectDir), 'platformio.ini');
     let text: string;
@@ -62,12 +66,30 @@ export class ProjectConfig {
       }
       throw err;
     }
-    return ProjectConfig.fromText(text, { projectDir, env, file });
+    const config = ProjectConfig.fromText(text, { projectDir, env, file });
+    config.readExtraConfigs();
+    return config;
   }
 
   /** Parses text as the platformio.ini of projectDir (for editors with unsaved changes, and tests). */
   static fromText(text: string, ctx: ProjectConfigContext): ProjectConfig {
     return new ProjectConfig(parseIni(text, ctx.file ?? 'platformio.ini'), ctx);
+  }
+
+  // Merges the files `[platformio] extra_configs` names (each once, also those named by the extra files).
+  private readExtraConfigs(): void {
+    const seen = new Set([this.file]);
+    for (;;) {
+      const files = this.getList('platformio', 'extra_configs')
+        .map((p) => (p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p))
+        .flatMap((p) => globFiles(p, this.projectDir))
+        .filter((f) => !seen.has(f));
+      if (files.length === 0) return;
+      for (const f of files) {
+        seen.add(f);
+        mergeIni(this.doc, parseIni(readFileSync(f, 'utf8'), f));
+      }
+    }
   }
 
   /** Section names in file order. */

@@ -296,3 +296,35 @@ describe('build outputs', () => {
     throwsCode(() => buildOutputs(dir, 'z', {}), 'UNKNOWN_ENV', /known environments: a/);
   });
 });
+
+describe('extra_configs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-pio-extra-'));
+    mkdirSync(join(dir, 'ini/boards'), { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('merges the files it names (globs, ** included) in name order, later files overriding earlier ones', () => {
+    // A layout like Marlin's: the environments live in ini/*.ini.
+    writeFileSync(
+      join(dir, 'platformio.ini'),
+      '[platformio]\nextra_configs =\n  ini/*.ini\n  ini/**/rev*.ini\ndefault_envs = u585\n[common]\nflags = -DBASE\n',
+    );
+    writeFileSync(join(dir, 'ini/a_stm32.ini'), '[env:u585]\nboard = b_u585i_iot02a\nbuild_flags = ${common.flags}\n');
+    writeFileSync(join(dir, 'ini/b_sim.ini'), '[env:sim]\nextends = env:u585\n[common]\nflags = -DSIM\n');
+    writeFileSync(join(dir, 'ini/boards/rev3.ini'), '[env:u585_rev3]\nextends = env:u585\n');
+    writeFileSync(join(dir, 'ini/notes.txt'), '[env:ignored]\n');
+    const cfg = ProjectConfig.load(dir, {});
+    assert.deepEqual(cfg.envs(), ['u585', 'sim', 'u585_rev3']);
+    assert.equal(cfg.envOption('sim', 'board'), 'b_u585i_iot02a');
+    assert.equal(cfg.envOption('u585', 'build_flags'), '-DSIM');
+    assert.equal(buildOutputs(dir, 'u585_rev3', {}).elf, join(dir, '.pio/build/u585_rev3/firmware.elf'));
+  });
+
+  it('names the extra file and line of a syntax error, and ignores a pattern that matches nothing', () => {
+    writeFileSync(join(dir, 'platformio.ini'), '[platformio]\nextra_configs = ini/missing_*.ini, ini/bad.ini\n');
+    writeFileSync(join(dir, 'ini/bad.ini'), '[env:x]\nnot an option\n');
+    throwsCode(() => ProjectConfig.load(dir, {}), 'INI_SYNTAX', new RegExp(`${join(dir, 'ini/bad.ini')}:2: `));
+  });
+});
