@@ -26,7 +26,9 @@ export function buildAdapter(): Promise<string> {
 }
 
 async function buildAdapterNow(): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), 'outpost-adapter-'));
+  // Inside the repository, so the bundle's externals (better-sqlite3, ws addons) resolve from node_modules.
+  mkdirSync(join(repoRoot, 'test-results', 'bundles'), { recursive: true });
+  const out = mkdtempSync(join(repoRoot, 'test-results', 'bundles', 'cli-'));
   tempDirs.push(out);
   await run('npx', ['webpack', '--mode', 'development', '--config-name', 'cli', '--output-path', out], {
     cwd: repoRoot,

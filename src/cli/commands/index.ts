@@ -1,6 +1,7 @@
 // The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
 import type { Command } from '../command';
 import agent from './agent';
+import demo from './demo';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
@@ -10,6 +11,7 @@ import operatorAdd from './operatorAdd';
 import operatorRm from './operatorRm';
 import operators from './operators';
 import relay from './relay';
+import debugAdapter from './debugAdapter';
 
 /** Every command, in the order `outpost --help` lists them. */
 export const commands: readonly Command[] = [
@@ -23,4 +25,6 @@ export const commands: readonly Command[] = [
   operatorRm,
   enrollTokenCreate,
   agent,
+  demo,
+  debugAdapter,
 ];
