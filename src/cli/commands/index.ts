@@ -1,7 +1,6 @@
 // The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
 import type { Command } from '../command';
 import agent from './agent';
-import demo from './demo';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
@@ -25,6 +24,5 @@ export const commands: readonly Command[] = [
   operatorRm,
   enrollTokenCreate,
   agent,
-  demo,
   debugAdapter,
 ];
