@@ -12,6 +12,7 @@ import type { Services } from './services';
 import { currentProjectDir } from './workspaceProject';
 import { connectedOpener } from './deviceChannels';
 import { openDeviceConsole } from './deviceConsole';
+import { execOnDevice } from './deviceExec';
 
 const isEnvTarget = (arg: unknown): arg is PioEnvTarget =>
   typeof arg === 'object' && arg !== null && typeof (arg as PioEnvTarget).pioEnv === 'string';
@@ -121,7 +122,11 @@ async function reboot(s: Services, arg: unknown): Promise<void> {
     'Reboot',
   );
   if (ok !== 'Reboot') return;
-  await relayAction(s, 'devices.reboot', { name: device }, 'reboot');
+  // The firmware's command interpreter answers `reboot` and then resets (the sample's does; see examples/).
+  const reply = await execOnDevice(connectedOpener(s), device, 'reboot');
+  if (reply.exitCode !== 0) {
+    throw new Error(`${device} did not reboot: \`reboot\` exited with ${reply.exitCode}: ${reply.output.trim()}`);
+  }
   vscode.window.setStatusBarMessage(`Outpost: ${device} is rebooting`, 5000);
 }
 
