@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { freeLoopbackPort } from '../../src/agent/targets/freePort';
-import { attachArgs, buildAdapter, buildFirmware, SimDevice, startClient, stopClient } from './harness';
+import { attachArgs, buildAdapter, buildFirmware, EventQueue, SimDevice, startClient, stopClient } from './harness';
 
 describe('debug adapter: bad input', function () {
   this.timeout(60_000);
@@ -91,6 +91,22 @@ describe('debug adapter: bad input', function () {
   it('a device name while no relay tunnel is plugged in', async () => {
     const msg = await attachFails({ device: 'sensor-01', executable: elf });
     assert.match(msg, /^cannot reach device "sensor-01": this debug adapter has no relay tunnel/);
+  });
+
+  it('a device that goes away mid-session ends it with one line', async () => {
+    dev = await SimDevice.start(elf);
+    const output = new EventQueue<DebugProtocol.OutputEvent>(dc, 'output');
+    await Promise.all([
+      dc.waitForEvent('initialized'),
+      dc.attachRequest(attachArgs(dev, elf, logFile) as DebugProtocol.AttachRequestArguments),
+    ]);
+    await dc.configurationDoneRequest();
+    const terminated = dc.waitForEvent('terminated', 20_000);
+    await dev.stop();
+    await terminated;
+    let said = '';
+    while (!said.includes('session ends')) said = (await output.next()).body.output;
+    assert.match(said, /^the connection to the GDB server at 127\.0\.0\.1:\d+ closed; the session ends\n$/);
   });
 
   it('a missing executable', async () => {

@@ -92,11 +92,12 @@ export class OutpostDebugSession extends DebugSession {
         if (exp) this.expected = undefined;
         return handleStop(c.ctx, c.registry, stop, exp);
       });
-      c.ctx.gdb.onExit((how) => {
-        if (this.connected !== c) return;
-        this.connected = undefined;
-        this.output(`GDB exited unexpectedly (${how}); the session ends\n`, 'important');
-        this.sendEvent(new TerminatedEvent());
+      c.ctx.gdb.onExit((how) => this.lost(c, `GDB exited unexpectedly (${how})`));
+      // GDB reports a stub that hung up (device gone, tunnel dropped) as the inferior exiting.
+      c.ctx.gdb.onAsync((r) => {
+        if (r.kind === 'notify' && r.cls === 'thread-group-exited') {
+          this.lost(c, `the connection to the GDB server at ${c.ctx.endpoint.description} closed`);
+        }
       });
       this.log.info('connected', { request, target: c.ctx.endpoint.description });
     };
@@ -320,6 +321,17 @@ export class OutpostDebugSession extends DebugSession {
         this.sendResponse(response);
         this.shutdown();
       });
+  }
+
+  /** Ends a session whose GDB or stub went away: one line on the console, then terminated. */
+  private lost(c: Connected, why: string): void {
+    if (this.connected !== c) return;
+    this.connected = undefined;
+    this.output(`${why}; the session ends\n`, 'important');
+    this.log.warn('session lost', { why });
+    teardown(c.ctx.gdb, c.ctx.endpoint, c.trace, false)
+      .catch((err: unknown) => this.log.warn('teardown', { error: asDebugError(err).message }))
+      .finally(() => this.sendEvent(new TerminatedEvent()));
   }
 
   /** Runs a handler against the connected session and answers with its body or one error line. */
