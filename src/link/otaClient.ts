@@ -13,6 +13,8 @@ export interface DeploymentJson {
   waves: string[][];
   devices: Record<string, { state: string; bytes: number; code: string | null; reason: string | null }>;
   signed: SignedManifest;
+  createdAt: string;
+  createdBy: string;
   truncated?: true;
 }
 
