@@ -1,6 +1,12 @@
 // The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
 import type { Command } from '../command';
 import agent from './agent';
+import deploy from './deploy';
+import deploymentAbort from './deploymentAbort';
+import deploymentPause from './deploymentPause';
+import deploymentResume from './deploymentResume';
+import deployments from './deployments';
+import deploymentShow from './deploymentShow';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
@@ -24,5 +30,11 @@ export const commands: readonly Command[] = [
   operatorRm,
   enrollTokenCreate,
   agent,
+  deploy,
+  deployments,
+  deploymentShow,
+  deploymentPause,
+  deploymentResume,
+  deploymentAbort,
   debugAdapter,
 ];
