@@ -66,7 +66,10 @@ export async function reportError(s: Services, where: string, err: unknown): Pro
     if (err.code === 'NO_BUILD_OUTPUT' && err.env) return showError(`Outpost: ${err.message}`, buildAction(err.env));
     return showError(`Outpost: ${err.message}`);
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const text = err instanceof Error ? err.message : String(err);
+  // A role refusal is fixable by an admin, so say so.
+  const message =
+    (err as { code?: unknown }).code === 'FORBIDDEN' ? `${text}; ask a relay admin for a role that allows it` : text;
   s.log.error('failed', { where, error: message });
   return showError(`Outpost: ${message}`, ['Show Log', () => s.output.show()]);
 }

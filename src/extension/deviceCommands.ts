@@ -4,7 +4,10 @@ import { outputsOf } from '../platformio/buildOutputs';
 import { ProjectConfig } from '../platformio/ini';
 import { buildAction, registerCommand, showError } from './commandRunner';
 import { deviceNameOf } from './fleetTreeProvider';
-import { Commands, DEBUG_TYPE } from './ids';
+import { Commands, DEBUG_TYPE, Views } from './ids';
+import { deployBuild, type DeployTargets } from './deployBuild';
+import { formatBytes } from './format';
+import type { OperatorRelayLink } from './operatorLink';
 import { NotAvailableYet } from './notAvailable';
 import type { PioEnvTarget } from './pioCodeLens';
 import { NotConnected } from './relayConnection';
@@ -67,6 +70,55 @@ async function debugDevice(s: Services, arg: unknown): Promise<void> {
   });
 }
 
+// Who gets the build: the device it was invoked on, else devices and tags the user picks, and the first wave.
+async function pickTargets(s: Services, env: string): Promise<DeployTargets | undefined> {
+  const devices = s.fleet.all();
+  const tags = [...new Set(devices.flatMap((d) => Object.entries(d.tags).map(([k, v]) => `${k}=${v}`)))].sort();
+  const items: Array<vscode.QuickPickItem & { target: 'device' | 'tag' }> = [
+    ...devices.map((d) => ({
+      label: d.name,
+      description: [d.online ? 'online' : 'offline', d.firmwareVersion].filter(Boolean).join(' · '),
+      target: 'device' as const,
+    })),
+    ...tags.map((t) => ({
+      label: t,
+      iconPath: new vscode.ThemeIcon('tag'),
+      description: 'every device with this tag',
+      target: 'tag' as const,
+    })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Outpost: deploy [env:${env}] to…`,
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
+  if (!picked || picked.length === 0) return undefined;
+  const chosenDevices = picked.filter((p) => p.target === 'device').map((p) => p.label);
+  const chosenTags = picked
+    .filter((p) => p.target === 'tag')
+    .map((p) => {
+      const at = p.label.indexOf('=');
+      return { [p.label.slice(0, at)]: p.label.slice(at + 1) };
+    });
+  if (chosenDevices.length + chosenTags.length === 1 && chosenTags.length === 0)
+    return { devices: chosenDevices, tags: [] };
+  const rollout = await vscode.window.showInputBox({
+    title: 'Outpost: staged rollout',
+    prompt: 'Percent of the targets in the first wave; the rest follow once it is healthy. Empty: all at once.',
+    ignoreFocusOut: true,
+    validateInput: (t) =>
+      t.trim() === '' || (/^\d+$/.test(t.trim()) && +t >= 1 && +t <= 100)
+        ? undefined
+        : 'A whole number from 1 to 100, or empty',
+  });
+  if (rollout === undefined) return undefined;
+  return {
+    devices: chosenDevices,
+    tags: chosenTags,
+    ...(rollout.trim() ? { rolloutPercent: Number(rollout) } : {}),
+  };
+}
+
 async function deploy(s: Services, arg: unknown): Promise<void> {
   const envTarget = isEnvTarget(arg) ? arg : undefined;
   const projectDir = currentProjectDir(envTarget?.projectDir);
@@ -75,13 +127,40 @@ async function deploy(s: Services, arg: unknown): Promise<void> {
   if (!env) return;
   const outputs = outputsOf(config, env);
   if (!outputs.exists) {
-    return showError(
+    void showError(
       `Outpost: no build output for [env:${env}]: ${outputs.elf} is missing. Build it first (pio run -e ${env}).`,
       buildAction(env, projectDir),
     );
+    return;
   }
-  s.log.info('deploy requested', { env, elf: outputs.elf, device: deviceNameOf(arg) });
-  throw new NotAvailableYet('deploy');
+  const link = s.connection.activeLink as OperatorRelayLink | undefined;
+  const signer = s.connection.identity;
+  if (!link || !signer) throw new NotConnected();
+  const device = deviceNameOf(arg);
+  const targets = device ? { devices: [device], tags: [] } : await pickTargets(s, env);
+  if (!targets) return;
+  const created = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Outpost: deploying [env:${env}]` },
+    (report) => {
+      let shown = 0;
+      return deployBuild(link.client, outputs.elf, signer, targets, (p) => {
+        if (p.step === 'signing') report.report({ message: 'signing the build' });
+        if (p.step === 'creating') report.report({ message: 'creating the deployment' });
+        if (p.step === 'uploading') {
+          const pct = Math.floor((p.received / p.size) * 100);
+          report.report({ message: `uploading ${formatBytes(p.size)}`, increment: pct - shown });
+          shown = pct;
+        }
+      });
+    },
+  );
+  s.deployments.upsert(created);
+  const count = created.waves.flat().length;
+  const choice = await vscode.window.showInformationMessage(
+    `Outpost: deployment ${created.id} of ${created.signed.manifest.version} started for ${count} device(s), signed by ${signer.publicKeyText}.`,
+    'Show Deployments',
+  );
+  if (choice) await vscode.commands.executeCommand(`${Views.deployments}.focus`);
 }
 
 // Asks the relay; a relay without the method gets the honest "not available yet".

@@ -1,11 +1,9 @@
 // Honest messages for features whose backend this version of Outpost does not have yet, naming what is missing.
 
 /** Features that are contributed (menus, lenses) but cannot work yet. */
-export type MissingFeature = 'deploy' | 'deploymentControl' | 'buildIdLookup';
+export type MissingFeature = 'deploymentControl' | 'buildIdLookup';
 
 const MESSAGES: Record<MissingFeature, string> = {
-  deploy:
-    'Deploying from the editor is not available yet: this version of the extension has no step that signs the build (a manifest from firmware.elf) and uploads it to the relay (artifacts.upload, deployments.create).',
   deploymentControl:
     'Controlling deployments is not available yet: the relay has no deployments.pause / deployments.resume / deployments.abort methods.',
   buildIdLookup:

@@ -83,6 +83,7 @@ export class RelayConnection implements Disposable {
   private timer: unknown;
   private generation = 0;
   private current: ConnectionState = { kind: 'disconnected' };
+  private connectedAs: Identity | undefined;
   private readonly listeners = new Set<(s: ConnectionState) => void>();
 
   constructor(
@@ -108,6 +109,7 @@ export class RelayConnection implements Disposable {
    */
   async connect(relay: string, identity: Identity): Promise<void> {
     const gen = this.drop();
+    this.connectedAs = identity;
     this.fleet.reset([]);
     this.deployments.clear();
     this.setState({ kind: 'connecting', relay });
@@ -125,6 +127,7 @@ export class RelayConnection implements Disposable {
   /** Closes the connection and forgets the fleet. */
   disconnect(): void {
     this.drop();
+    this.connectedAs = undefined;
     this.fleet.reset([]);
     this.deployments.clear();
     this.setState({ kind: 'disconnected' });
@@ -142,6 +145,11 @@ export class RelayConnection implements Disposable {
     this.fleet.reset(Array.isArray(devices) ? devices : []);
     if (this.link && this.current.kind === 'connected' && this.current.deployments)
       await this.loadDeployments(this.link);
+  }
+
+  /** The identity of the current connection while connected (it also signs builds), else undefined. */
+  get identity(): Identity | undefined {
+    return this.current.kind === 'connected' ? this.connectedAs : undefined;
   }
 
   /** The current link while connected (for device channels), else undefined. */
