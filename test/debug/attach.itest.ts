@@ -167,6 +167,18 @@ describe('debug adapter: attach to a running device (QEMU, gdb-multiarch)', func
     assert.equal(frames[1].instructionPointerReference, frames[0].instructionPointerReference);
   });
 
+  it('stops on an instruction breakpoint', async () => {
+    const addr = await dc.evaluateRequest({ expression: '(unsigned int)&sensor_step', context: 'watch' });
+    const ref = '0x' + Number(addr.body.result).toString(16);
+    const bp = await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: ref }] });
+    assert.equal(bp.body.breakpoints[0].verified, true);
+    await dc.configurationDoneRequest();
+    assert.equal((await stops.next()).body.reason, 'instruction breakpoint');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.equal(frames[0].instructionPointerReference, ref);
+    assert.equal(frames[0].name, 'sensor_step');
+  });
+
   it('evaluates expressions and passes -exec / > lines to GDB', async () => {
     const frames = await stopAtReport();
     const e = await dc.evaluateRequest({

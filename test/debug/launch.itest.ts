@@ -53,8 +53,12 @@ describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', funct
     await dev.waitFor(/boot: u5-sensor 9\.8\.7 /, 15_000, from);
   });
 
-  it('stops at the reset entry with stopOnEntry', async () => {
-    await launch({ stopOnEntry: true });
+  it('stops at the reset entry with stopOnEntry, tracing MI on the debug console', async () => {
+    const output = new EventQueue<DebugProtocol.OutputEvent>(dc, 'output');
+    await launch({ stopOnEntry: true, trace: true });
+    let line = '';
+    while (!/target-select/.test(line)) line = (await output.next()).body.output;
+    assert.match(line, /^\d{4}-\d\d-\d\dT[\d:.]+Z > \d+-target-select extended-remote 127\.0\.0\.1:\d+\n$/);
     const stop = await stops.next();
     assert.equal(stop.body.reason, 'entry');
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;

@@ -8,6 +8,7 @@ import { GdbCommandError } from '../gdb/gdbProcess';
 import { breakInsert } from '../mi/commands/breakpoints';
 import { execContinue, execFinish, execInterrupt, execNext, execStep } from '../mi/commands/execution';
 import { num, tuple } from '../mi/read';
+import { debuggerCapabilities } from './capabilities';
 import { THREAD_ID, type OutputCategory, type SessionContext } from './context';
 import { disassemble } from './disassemble';
 import { evaluate, rawGdbCommand } from './evaluate';
@@ -38,25 +39,7 @@ export class OutpostDebugSession extends DebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsFunctionBreakpoints: true,
-      supportsConditionalBreakpoints: true,
-      supportsHitConditionalBreakpoints: true,
-      supportsLogPoints: true,
-      supportsEvaluateForHovers: true,
-      supportsSetVariable: true,
-      supportsRestartRequest: true,
-      supportsExceptionInfoRequest: true,
-      supportsReadMemoryRequest: true,
-      supportsWriteMemoryRequest: true,
-      supportsDisassembleRequest: true,
-      supportsSteppingGranularity: true,
-      supportsInstructionBreakpoints: true,
-      supportsDataBreakpoints: true,
-      supportTerminateDebuggee: false,
-      exceptionBreakpointFilters: [{ filter: 'faults', label: 'Cortex-M faults (HardFault)', default: true }],
-    };
+    response.body = debuggerCapabilities;
     this.sendResponse(response);
   }
 
