@@ -1,5 +1,6 @@
 // Launch: flash a new build through the stub, reset, stop at main; restart resets through the stub.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { attachArgs, buildAdapter, buildFirmware, EventQueue, SimDevice, startClient, stopClient } from './harness';
@@ -79,12 +80,19 @@ describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', funct
     await dev.waitFor(/boot: u5-sensor 9\.8\.7 /, 15_000, from);
   });
 
-  it('explains that a GDB server of unknown kind cannot be reset', async () => {
+  it('refuses to flash a GDB server of unknown kind it could not reset; the old firmware keeps running', async () => {
     await dc.initializeRequest();
     const args = attachArgs(dev, next, logFile, { stubKind: undefined }) as DebugProtocol.LaunchRequestArguments;
+    const from = dev.lines.length;
     await assert.rejects(
       dc.launchRequest(args),
       /don't know how to reset the target behind 127\.0\.0\.1:\d+: set "stubKind"/,
+    );
+    await dev.waitFor(/reading #/, 15_000, from);
+    assert.doesNotMatch(
+      readFileSync(logFile + '.mi', 'utf8'),
+      /target-download|target-select/,
+      'the device was not touched',
     );
   });
 });

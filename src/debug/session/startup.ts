@@ -15,7 +15,7 @@ import {
   targetSelectRemote,
 } from '../mi/commands/session';
 import { resetCommandsFor } from '../stub/resetCommands';
-import { openStub, type StubConnectors, type StubEndpoint } from '../stub/stubConnector';
+import { openStub, type StubConnectors, type StubEndpoint, type StubKind } from '../stub/stubConnector';
 import { BreakpointRegistry } from './breakpoints';
 import type { OutputCategory, SessionContext } from './context';
 import { checkExecutableMatches } from './elfCheck';
@@ -88,6 +88,8 @@ export async function connect(
       trace: args.trace,
     });
     const ep = endpoint;
+    // A launch that could not reset after flashing would leave the device half-done: refuse before touching it.
+    if (args.request === 'launch') resetPlan(ep.kind, ep.description, args);
     const haltedAt = performance.now();
     await g.send(targetSelectRemote(ep.host, ep.port), { timeoutMs: 3 * args.gdbTimeoutMs }).catch((err: unknown) => {
       throw new DebugError(
@@ -116,16 +118,20 @@ export async function connect(
   }
 }
 
+/** The commands that reset the target behind an endpoint, or one DebugError saying what to configure. */
+export function resetPlan(kind: StubKind, description: string, args: OutpostDebugArgs): string[] {
+  const commands = resetCommandsFor(kind, args.resetCommands, () => readElf(args.executable));
+  if (commands) return commands;
+  throw new DebugError(
+    ErrorCode.ResetUnsupported,
+    `don't know how to reset the target behind ${description}: set "stubKind" (qemu, openocd, pyocd, jlink, probe-rs) or "resetCommands" in launch.json`,
+  );
+}
+
 /** Resets the target through the stub (per stub kind, or launch.json `resetCommands`); it stays halted. */
 export async function reset(ctx: SessionContext): Promise<void> {
-  const commands = resetCommandsFor(ctx.endpoint.kind, ctx.args.resetCommands, () => readElf(ctx.args.executable));
-  if (!commands) {
-    throw new DebugError(
-      ErrorCode.ResetUnsupported,
-      `don't know how to reset the target behind ${ctx.endpoint.description}: set "stubKind" (qemu, openocd, pyocd, jlink, probe-rs) or "resetCommands" in launch.json`,
-    );
-  }
-  for (const cmd of commands) await ctx.gdb.send(consoleCommand(cmd));
+  for (const cmd of resetPlan(ctx.endpoint.kind, ctx.endpoint.description, ctx.args))
+    await ctx.gdb.send(consoleCommand(cmd));
   // The stub reset the core behind GDB's back: registers and frames GDB holds are stale.
   await ctx.gdb.send(consoleCommand('maintenance flush register-cache'));
 }
