@@ -215,6 +215,8 @@ describe('debug adapter: attach to a running device (QEMU, gdb-multiarch)', func
   it('pauses a running device and continues it', async () => {
     await dc.configurationDoneRequest();
     await dev.waitFor(/reading #/);
+    // Continue on a running device is a no-op, not an error.
+    assert.equal((await dc.continueRequest({ threadId: 1 })).success, true);
     await dc.pauseRequest({ threadId: 1 });
     assert.equal((await stops.next()).body.reason, 'pause');
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;

@@ -190,8 +190,12 @@ export class OutpostDebugSession extends DebugSession {
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    // A second click on Continue finds the target already running: that is what the user wants, not an error.
     this.handle(response, (ctx) =>
-      ctx.control.stopped(async () => (await ctx.control.resume(execContinue()), { allThreadsContinued: true })),
+      ctx.control.run(async () => {
+        if (!ctx.control.running) await ctx.control.resume(execContinue());
+        return { allThreadsContinued: true };
+      }),
     );
   }
 

@@ -69,6 +69,14 @@ export async function handleStop(
     if (entry) ev.body.hitBreakpointIds = [entry.id];
     return report(ctx, ev, change);
   }
+  if (reason === 'watchpoint-scope') {
+    const ev = new StoppedEvent('data breakpoint', THREAD_ID) as DebugProtocol.StoppedEvent;
+    return report(
+      ctx,
+      ev,
+      `watchpoint ${str(stop, 'wpnum') ?? ''} removed: its variable went out of scope`.replace('  ', ' '),
+    );
+  }
   if (reason && stepReasons.has(reason)) return report(ctx, new StoppedEvent('step', THREAD_ID));
   // Pauses, BKPT instructions and unexplained stops may mean the core sits in a fault handler.
   const fallback =
