@@ -90,28 +90,29 @@ export class SimDevice {
 
   /** Starts QEMU (running, not halted) and waits for the firmware's `ready` line. */
   static async start(elf: string): Promise<SimDevice> {
-    const port = await freeLoopbackPort();
-    const child = spawn('qemu-system-arm', [
-      '-M',
-      'mps2-an505',
-      '-display',
-      'none',
-      '-monitor',
-      'none',
-      '-chardev',
-      'stdio,id=uart0,signal=off',
-      '-serial',
-      'chardev:uart0',
-      '-kernel',
-      elf,
-      '-gdb',
-      `tcp:127.0.0.1:${port}`,
-    ]);
-    const dev = new SimDevice(child, port);
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    await dev.waitFor(/\bready\b/, 20_000);
-    return dev;
+    // The free port may be taken again before QEMU binds it (other suites run in parallel): try a few.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freeLoopbackPort();
+      const args = [
+        '-M',
+        'mps2-an505',
+        '-display',
+        'none',
+        '-monitor',
+        'none',
+        '-chardev',
+        'stdio,id=uart0,signal=off',
+      ];
+      args.push('-serial', 'chardev:uart0', '-kernel', elf, '-gdb', `tcp:127.0.0.1:${port}`);
+      const child = spawn('qemu-system-arm', args);
+      const dev = new SimDevice(child, port);
+      running.add(child);
+      child.once('exit', () => running.delete(child));
+      const exited = new Promise<'exited'>((r) => child.once('exit', () => r('exited')));
+      const outcome = await Promise.race([dev.waitFor(/\bready\b/, 20_000), exited]);
+      if (outcome !== 'exited') return dev;
+      if (attempt >= 3) throw new Error(`qemu-system-arm exited before the firmware was ready (port ${port})`);
+    }
   }
 
   /** Resolves with the first line matching `re` printed after call time (or already since `fromLine`). */
