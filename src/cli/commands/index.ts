@@ -7,6 +7,7 @@ import deploymentPause from './deploymentPause';
 import deploymentResume from './deploymentResume';
 import deployments from './deployments';
 import deploymentShow from './deploymentShow';
+import demo from './demo';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
@@ -36,5 +37,6 @@ export const commands: readonly Command[] = [
   deploymentPause,
   deploymentResume,
   deploymentAbort,
+  demo,
   debugAdapter,
 ];
