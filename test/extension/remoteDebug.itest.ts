@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Agent } from '../../src/agent/agent';
-import { GdbServerTarget } from '../../src/agent/targets';
+import { createTarget } from '../../src/agent/targets';
 import { SIM_BOARD } from '../../src/agent/targets/sim';
+import type { Target } from '../../src/agent/target';
 import { silentLogger } from '../../src/common/log';
 import { OutpostDebugSession } from '../../src/debug/session/outpostSession';
 import { directConnector } from '../../src/debug/stub/directConnector';
-import { deviceConnector, type ChannelOpener } from '../../src/extension/deviceConnector';
-import { buildFirmware, EventQueue, lineOf, sampleProject, SimDevice } from '../debug/harness';
+import { deviceConnector, type ChannelOpener } from '../../src/debug/tunnel/deviceConnector';
+import { buildFirmware, EventQueue, lineOf, sampleProject } from '../debug/harness';
 import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
 
 const sensorC = join(sampleProject, 'src', 'sensor.c');
@@ -21,7 +22,7 @@ const reportLine = lineOf(sensorC, 'LOG_I("reading #%lu');
 describe('remote debugging through the relay (extension device connector, agent, QEMU, gdb-multiarch)', function () {
   this.timeout(120_000);
   let fx: RelayFixture;
-  let dev: SimDevice;
+  let target: Target;
   let agent: Agent;
   let server: Server;
   let dc: DebugClient;
@@ -30,14 +31,10 @@ describe('remote debugging through the relay (extension device connector, agent,
   before(async () => {
     ({ elf } = await buildFirmware());
     fx = await startRelayFixture();
-    dev = await SimDevice.start(elf);
     const deviceKey = await fx.addDevice('sensor-01');
-    agent = new Agent({
-      relay: fx.url,
-      identity: deviceKey,
-      target: new GdbServerTarget('127.0.0.1', dev.gdbPort),
-      log: silentLogger,
-    });
+    // The device as `outpost sim` runs it: the agent supervises QEMU running the sample firmware.
+    target = createTarget('sim', { firmware: elf, logger: silentLogger });
+    agent = new Agent({ relay: fx.url, identity: deviceKey, target, log: silentLogger });
     await agent.start();
     await agent.whenConnected();
     const operator = await fx.operator(await fx.addOperator('ana', 'debugger'));
@@ -64,15 +61,11 @@ describe('remote debugging through the relay (extension device connector, agent,
     await dc?.stop();
     server?.close();
     await agent?.stop();
-    await dev?.stop();
+    await target?.stop();
     await fx?.close();
   });
 
-  // Pending until src/link/connection.ts registers an opened channel when OPEN_OK arrives: today it does so in a
-  // promise continuation, so DATA in the same socket read as OPEN_OK (QEMU's stop reply, sent as soon as the agent
-  // connects to the stub) is dropped and the next E2E frame fails with "sequence 1, expected 0". With that fixed
-  // (registration inside the OPEN_OK frame handler), this test passes; remove `.skip` then.
-  it.skip('hits a breakpoint on the device, shows where, and leaves it running after disconnect', async () => {
+  it('hits a breakpoint on the device, shows where, and leaves it running after disconnect', async () => {
     const stops = new EventQueue<DebugProtocol.StoppedEvent>(dc, 'stopped');
     await dc.initializeRequest();
     await Promise.all([
@@ -93,7 +86,16 @@ describe('remote debugging through the relay (extension device connector, agent,
 
     await dc.setBreakpointsRequest({ source: { path: sensorC }, breakpoints: [] });
     await dc.disconnectRequest({});
-    const before = dev.lines.length;
-    await dev.waitFor(/reading #/, 15_000, before);
+    // The firmware goes on taking readings: a new one shows on its UART.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reading on the UART after the disconnect')), 15_000);
+      const onLine = (line: string): void => {
+        if (!/reading #/.test(line)) return;
+        clearTimeout(timer);
+        target.uart?.off('line', onLine);
+        resolve();
+      };
+      target.uart?.on('line', onLine);
+    });
   });
 });
