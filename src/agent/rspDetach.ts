@@ -1,5 +1,5 @@
 // Detaching from a GDB stub on behalf of an operator who vanished, so the target runs on instead of staying halted.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../common/log';
 
 /** What the stub answered to our detach. */
@@ -30,45 +30,53 @@ export function* rspPackets(buffer: { text: string }): Generator<string> {
 }
 
 /**
- * Sends `$D#44` and reads the answer. `OK` ends it (the target resumes), an error reply too. QEMU (7.2) treats
- * any byte arriving while the target runs as an interrupt and answers with a stop reply (`T02…`) instead,
- * leaving the target halted; so on a stop reply we detach again, which resumes it with breakpoints removed.
- * Nothing is written after OK: a stray ack would halt a running QEMU target again.
- * `midPacket`: the operator's last packet was cut off, so `#00` first terminates it (the stub NAKs and drops it).
+ * Sends `$D#44` until the stub answers OK (the target resumes) or an error, at most three times.
+ * QEMU (7.2) takes any byte arriving while the core runs as an interrupt: it halts, sends a stop reply (T02) and
+ * may or may not still process the packet. So after a stop reply we wait briefly for a trailing OK and only then
+ * detach again; with no answer at all we retry too. Nothing else is ever written (no acks): a stray byte would
+ * halt a target that already resumed. `midPacket`: the operator's last packet was cut off, so `#00` first
+ * terminates it (the stub NAKs and drops it).
  */
-export function detachStub(socket: Socket, midPacket: boolean, log: Logger, timeoutMs = 2000): Promise<DetachOutcome> {
+export function detachStub(
+  socket: Duplex,
+  midPacket: boolean,
+  log: Logger,
+  timing = { replyMs: 700, graceMs: 300, attempts: 3 },
+): Promise<DetachOutcome> {
   return new Promise((resolve) => {
     const buffer = { text: '' };
     let attempts = 0;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: DetachOutcome): void => {
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
       resolve(outcome);
     };
+    const retryIn = (ms: number): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => (attempts < timing.attempts ? send() : finish('no-answer')), ms);
+    };
     const send = (): void => {
       attempts++;
       socket.write('$D#44');
+      retryIn(timing.replyMs);
     };
     const onData = (data: Buffer): void => {
       buffer.text += data.toString('latin1');
       for (const packet of rspPackets(buffer)) {
-        // Acks and NAKs are ignored: a NAK may answer the cut-off packet, and resending D to a target that
-        // already resumed would stop it again (QEMU halts on any byte while running).
-        if (packet === '+' || packet === '-') continue;
+        // Acks, and console output (`O` + hex; not to be confused with `OK`).
+        if (packet === '+' || packet === '-' || /^O(?:[0-9a-fA-F]{2})+$/.test(packet)) continue;
         if (packet === 'OK') return finish('detached');
-        if (/^[TS]/.test(packet) && attempts < 3) {
-          log.debug('stub answered detach with a stop reply; detaching again', { reply: packet.slice(0, 3) });
-          socket.write('+'); // the target is halted now, so the ack cannot stop it
-          send();
+        if (/^[TS]/.test(packet)) {
+          log.debug('stub answered detach with a stop reply', { reply: packet.slice(0, 3), attempt: attempts });
+          retryIn(timing.graceMs);
           continue;
         }
-        if (packet.startsWith('O')) continue; // console output from a running target; no ack while it runs
         return finish('refused');
       }
     };
     const onClose = (): void => finish('no-answer');
-    const timer = setTimeout(() => finish('no-answer'), timeoutMs);
     socket.on('data', onData);
     socket.on('close', onClose);
     if (midPacket) socket.write('#00');

@@ -143,7 +143,8 @@ export class Channel extends Duplex {
   private sendClose(code: number, reason: string): void {
     if (this.closeSent) return;
     this.closeSent = true;
-    this.host.sendFrame(closeFrame(this.id, code, reason), Priority.Interactive);
+    // Same priority as the channel's DATA, so a CLOSE never overtakes data queued before it.
+    this.host.sendFrame(closeFrame(this.id, code, reason), priorityOf(this.kind));
   }
 
   private fail(code: CloseCode, reason: string): void {

@@ -45,14 +45,15 @@ export function relayEndpoints(relayUrl: string): { challengeUrl: string; connec
 
 async function fetchChallenge(challengeUrl: string, signal: AbortSignal): Promise<string> {
   let res: Response;
+  let body: string;
   try {
     res = await fetch(challengeUrl, { signal });
+    body = await res.text();
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (e as Error).message;
     throw new RelayError('CONNECTION_FAILED', `cannot reach the relay at ${challengeUrl}: ${why}`);
   }
-  const body = await res.text();
   if (!res.ok) throw refusal(res.status, res.headers.get(AuthHeader.close), body);
   try {
     const json = JSON.parse(body) as { challenge?: unknown };

@@ -65,13 +65,19 @@ interface Pending<T> {
   timer: NodeJS.Timeout;
 }
 
+interface PendingOpen {
+  settle(frame: Frame): void;
+  reject(err: RelayError): void;
+  timer: NodeJS.Timeout;
+}
+
 const nowUs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
 
 /** An open, authenticated connection. Made by `connect()`; the operator client and the agent build on it. */
 export class Connection {
   private readonly scheduler: SendScheduler;
   private readonly channels = new Map<number, Channel>();
-  private readonly opening = new Map<number, Pending<Frame>>();
+  private readonly opening = new Map<number, PendingOpen>();
   private readonly incoming = new Map<number, { cancelled: boolean }>();
   private readonly requests = new Map<number, Pending<unknown>>();
   private readonly pings = new Map<bigint, (rttMs: number) => void>();
@@ -170,7 +176,8 @@ export class Connection {
     if (this.finished) return Promise.reject(this.closedWith as RelayError);
     const id = this.nextChannelId;
     this.nextChannelId += 2; // operators use odd ids
-    const answered = new Promise<Frame>((resolve, reject) => {
+    const json = { kind, device, ...(e2e && { e2e: e2e.offer }) };
+    const opened = new Promise<Channel>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.opening.delete(id);
         this.scheduler.enqueue(closeFrame(id, CloseCode.NORMAL, 'open timed out'), Priority.Interactive);
@@ -178,20 +185,21 @@ export class Connection {
           new RelayError('TIMEOUT', `${device} did not answer the ${kind} channel within ${this.timeoutMs / 1000} s`),
         );
       }, this.timeoutMs);
-      this.opening.set(id, { resolve, reject, timer });
+      // Runs synchronously on OPEN_OK, so the channel exists before the next frame (its first DATA) is handled.
+      const settle = (frame: Frame): void => {
+        if (frame.type === FrameType.CLOSE) return reject(RelayError.fromClose(frame.code, frame.reason));
+        const ok = parseOpenOk(frame.type === FrameType.OPEN_OK ? frame.json : undefined);
+        const session = e2e ? e2e.complete(ok.ok ? ok.value.e2e : undefined) : undefined;
+        if (session && !session.ok) {
+          this.scheduler.enqueue(closeFrame(id, session.code, session.reason), Priority.Interactive);
+          return reject(RelayError.fromClose(session.code, session.reason));
+        }
+        resolve(this.addChannel(id, kind, device, session?.value));
+      };
+      this.opening.set(id, { settle, reject, timer });
     });
-    const json = { kind, device, ...(e2e && { e2e: e2e.offer }) };
     this.scheduler.enqueue(encodeFrame({ type: FrameType.OPEN, channel: id, json }), Priority.Interactive);
-    return answered.then((frame) => {
-      if (frame.type === FrameType.CLOSE) throw RelayError.fromClose(frame.code, frame.reason);
-      const ok = parseOpenOk(frame.type === FrameType.OPEN_OK ? frame.json : undefined);
-      const session = e2e ? e2e.complete(ok.ok ? ok.value.e2e : undefined) : undefined;
-      if (session && !session.ok) {
-        this.scheduler.enqueue(closeFrame(id, session.code, session.reason), Priority.Interactive);
-        throw RelayError.fromClose(session.code, session.reason);
-      }
-      return this.addChannel(id, kind, device, session?.value);
-    });
+    return opened;
   }
 
   /** Measures the round trip to the relay with an application PING. */
@@ -267,7 +275,7 @@ export class Connection {
         if (pending) {
           this.opening.delete(f.channel);
           clearTimeout(pending.timer);
-          return pending.resolve(f);
+          return pending.settle(f);
         }
         if (f.type === FrameType.CLOSE) {
           const inc = this.incoming.get(f.channel);
