@@ -5,7 +5,7 @@ import { buildAction, reportError, showError } from './commandRunner';
 import { Commands, DEBUG_TYPE } from './ids';
 import { NotAvailableYet } from './notAvailable';
 import type { DeviceStubRequest } from '../debug/stub/stubConnector';
-import { deviceConnector, type ChannelOpener } from './deviceConnector';
+import { deviceConnector, type ChannelOpener } from '../debug/tunnel/deviceConnector';
 import { connectedOpener } from './deviceChannels';
 import { DebugError, ErrorCode } from '../debug/errors';
 import { sameRelay } from './connectionConfig';

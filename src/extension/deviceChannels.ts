@@ -1,5 +1,5 @@
 // Channels to devices through the extension's connection: what consoles, logs, tunnels and the debugger use.
-import type { ChannelOpener } from './deviceConnector';
+import type { ChannelOpener } from '../debug/tunnel/deviceConnector';
 import type { OperatorRelayLink } from './operatorLink';
 import { NotConnected } from './relayConnection';
 import type { Services } from './services';

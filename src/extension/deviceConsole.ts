@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { ChannelOpener } from './deviceConnector';
+import type { ChannelOpener } from '../debug/tunnel/deviceConnector';
 
 /** Opens the console channel first (so a refusal is an error message, not a dead terminal), then the terminal. */
 export async function openDeviceConsole(opener: ChannelOpener, device: string): Promise<vscode.Terminal> {

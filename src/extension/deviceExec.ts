@@ -1,5 +1,5 @@
 // One console command on a device (`outpost exec`): a console channel, the framed request, the exit code.
-import type { ChannelOpener } from './deviceConnector';
+import type { ChannelOpener } from '../debug/tunnel/deviceConnector';
 
 /** What the command printed and how it ended. */
 export interface ExecReply {

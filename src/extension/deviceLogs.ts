@@ -1,7 +1,7 @@
 // "Show Logs": a device's log stream in an Output channel with the outpost-log grammar, replay then live.
 import * as vscode from 'vscode';
 import type { Duplex } from 'node:stream';
-import type { ChannelOpener } from './deviceConnector';
+import type { ChannelOpener } from '../debug/tunnel/deviceConnector';
 import { logLine } from './format';
 import { LOG_LANGUAGE } from './ids';
 

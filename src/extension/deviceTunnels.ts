@@ -1,7 +1,7 @@
 // "Open GDB Tunnel": a local GDB server port per device, for any GDB front end, until closed or disconnected.
 import type { Logger } from '../common/log';
-import type { ChannelOpener } from './deviceConnector';
-import { openRspTunnel, type RspTunnel } from './rspTunnel';
+import type { ChannelOpener } from '../debug/tunnel/deviceConnector';
+import { openRspTunnel, type RspTunnel } from '../debug/tunnel/rspTunnel';
 
 /** The open tunnels, by device. */
 export class DeviceTunnels {

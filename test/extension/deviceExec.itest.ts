@@ -5,21 +5,21 @@ import { createTarget } from '../../src/agent/targets';
 import { serveUart } from '../../src/agent/uartServices';
 import type { Target } from '../../src/agent/target';
 import { silentLogger } from '../../src/common/log';
-import type { ChannelOpener } from '../../src/extension/deviceConnector';
+import type { ChannelOpener } from '../../src/debug/tunnel/deviceConnector';
 import { execOnDevice } from '../../src/extension/deviceExec';
 import { buildFirmware } from '../debug/harness';
-import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
+import { startTestRelay, type TestRelay } from './relayHarness';
 
 describe('console commands on a device (real relay, agent, QEMU sim)', function () {
   this.timeout(120_000);
-  let fx: RelayFixture;
+  let fx: TestRelay;
   let target: Target;
   let agent: Agent;
   let opener: ChannelOpener;
 
   before(async () => {
     const { elf } = await buildFirmware();
-    fx = await startRelayFixture();
+    fx = await startTestRelay();
     const deviceKey = await fx.addDevice('sensor-01');
     target = createTarget('sim', { firmware: elf, logger: silentLogger });
     agent = new Agent({ relay: fx.url, identity: deviceKey, target, log: silentLogger });

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { connect } from '../../src/link/connect';
-import type { Connection } from '../../src/link/connection';
-import type { OperatorClient } from '../../src/link/operatorClient';
-import { silentLogger } from '../../src/common/log';
-import { DebugError, ErrorCode } from '../../src/debug/errors';
-import { deviceConnector, type ChannelOpener } from '../../src/extension/deviceConnector';
-import { openRspTunnel } from '../../src/extension/rspTunnel';
-import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
+import { connect } from '../../../src/link/connect';
+import type { Connection } from '../../../src/link/connection';
+import type { OperatorClient } from '../../../src/link/operatorClient';
+import { silentLogger } from '../../../src/common/log';
+import { DebugError, ErrorCode } from '../../../src/debug/errors';
+import { deviceConnector, type ChannelOpener } from '../../../src/debug/tunnel/deviceConnector';
+import { openRspTunnel } from '../../../src/debug/tunnel/rspTunnel';
+import { startRelayFixture, type RelayFixture } from '../../link/relayFixture';
 
 // Connects to the tunnel and sends one RSP packet; resolves with what comes back.
 async function roundTrip(port: number, packet: string): Promise<{ reply: string; socket: Socket }> {

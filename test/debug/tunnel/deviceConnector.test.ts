@@ -1,7 +1,7 @@
 // Which GDB server kind the debugger assumes behind a device.
 import assert from 'node:assert/strict';
-import { SIM_BOARD } from '../../src/agent/targets/sim';
-import { stubKindFor } from '../../src/extension/deviceConnector';
+import { SIM_BOARD } from '../../../src/agent/targets/sim';
+import { stubKindFor } from '../../../src/debug/tunnel/deviceConnector';
 
 describe('stub kind of a device', () => {
   it('is QEMU for the simulator (the board name its agent reports)', () => {

@@ -1,7 +1,7 @@
 // A loopback GDB server port whose connections are carried to one device over rsp channels through the relay.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { silentLogger, type Logger } from '../common/log';
+import { silentLogger, type Logger } from '../../common/log';
 
 /** An open tunnel: GDB connects to host:port. */
 export interface RspTunnel {

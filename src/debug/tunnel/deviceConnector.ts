@@ -1,8 +1,8 @@
 // How the inline debugger reaches a fleet device: an rsp channel through the extension's relay link, as a local port.
-import { DebugError, ErrorCode } from '../debug/errors';
-import type { DeviceStubRequest, StubConnector, StubKind } from '../debug/stub/stubConnector';
-import type { Logger } from '../common/log';
-import type { ChannelKind } from '../protocol/channels';
+import { DebugError, ErrorCode } from '../errors';
+import type { DeviceStubRequest, StubConnector, StubKind } from '../stub/stubConnector';
+import type { Logger } from '../../common/log';
+import type { ChannelKind } from '../../protocol/channels';
 import type { Duplex } from 'node:stream';
 import { openRspTunnel } from './rspTunnel';
 
