@@ -9,18 +9,18 @@ import type { Identity } from '../../src/protocol/identity';
 import { deployBuild, type DeployProgress } from '../../src/extension/deployBuild';
 import { DeploymentsModel } from '../../src/extension/deploymentsModel';
 import { buildFirmware } from '../debug/harness';
-import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
+import { startTestRelay, type TestRelay } from './relayHarness';
 
 describe('deploying a build from the extension (real relay)', function () {
   this.timeout(120_000);
-  let fx: RelayFixture;
+  let fx: TestRelay;
   let elf: string;
   let deployer: Identity;
   let client: OperatorClient;
 
   before(async () => {
     ({ elf } = await buildFirmware());
-    fx = await startRelayFixture();
+    fx = await startTestRelay();
     await fx.addDevice('sensor-01');
     await fx.addDevice('sensor-02');
     deployer = await fx.addOperator('dana', 'deployer');
