@@ -1,6 +1,7 @@
 // Entry point of the VS Code extension: builds the shared parts, registers views, commands and providers.
 import * as vscode from 'vscode';
 import { autoConnect, registerConnectCommands } from './connectCommands';
+import { registerDashboard } from './dashboard/dashboardPanel';
 import { registerDebug } from './debugConfigProvider';
 import { DeploymentsModel } from './deploymentsModel';
 import { DeploymentsTreeProvider } from './deploymentsTreeProvider';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerDebug(s),
     ...registerConnectCommands(s),
     ...registerDeviceCommands(s),
+    ...registerDashboard(s),
   );
   syncContext(connection.state);
   if (settings().autoConnect) {

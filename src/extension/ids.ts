@@ -21,6 +21,7 @@ export const Commands = {
   pauseDeployment: 'outpost.pauseDeployment',
   resumeDeployment: 'outpost.resumeDeployment',
   abortDeployment: 'outpost.abortDeployment',
+  openDashboard: 'outpost.openDashboard',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
