@@ -34,6 +34,11 @@ function toMarkup(v: unknown): Markup {
   return new Markup(escapeHtml(String(v)));
 }
 
+/** "1 reading", "3 readings". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A fragment-safe id from any name (device names may hold any character): `prefix-<hex of UTF-8>`. */
 export function safeId(prefix: string, name: string): string {
   return `${prefix}-${Buffer.from(name, 'utf8').toString('hex')}`;

@@ -1,7 +1,7 @@
 // The dashboard's device health section: a table with signal and uptime sparklines, and each device's readings.
 import { formatDuration, signalOf } from '../format';
 import type { DeviceHealthView, HealthView } from './healthView';
-import { html, safeId, type Markup } from './html';
+import { html, plural, safeId, type Markup } from './html';
 import { rssiSparkline, uptimeSparkline } from './sparklineSvg';
 import type { TelemetrySample } from './telemetryHistory';
 
@@ -41,7 +41,7 @@ function readings(d: DeviceHealthView, now: number): Markup {
       <td>${s.reboot ? 'rebooted before this reading' : ''}</td>
     </tr>`;
   return html`<details id="${safeId('readings', d.name)}">
-    <summary>${d.name}: ${d.samples.length} readings</summary>
+    <summary>${d.name}: ${plural(d.samples.length, 'reading')}</summary>
     <table class="readings">
       <caption>
         Readings of ${d.name}, oldest first
@@ -77,8 +77,8 @@ export function renderHealth(view: HealthView): Markup {
     : html``;
   return html`${heading}
     <p class="muted">
-      Signal and uptime as the devices reported them since this window connected (up to 24 h). A device sends its signal
-      only when it changes noticeably, so a level line means “no change reported”.
+      Signal and uptime as the devices reported them while this window was open (the last 120 readings, at most 24 h). A
+      device sends its signal only when it changes noticeably, so a level line means “no change reported”.
     </p>
     <table class="health">
       <caption class="visually-hidden">

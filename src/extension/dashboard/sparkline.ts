@@ -57,7 +57,7 @@ export function sparklinePath(runs: readonly (readonly Point[])[], d: Domain, bo
 export function stepRun(points: readonly Point[], until?: number): Point[] {
   const out: Point[] = [];
   points.forEach((p, i) => {
-    if (i > 0) out.push({ x: p.x, y: points[i - 1].y });
+    if (i > 0 && points[i - 1].y !== p.y) out.push({ x: p.x, y: points[i - 1].y });
     out.push(p);
   });
   const last = points[points.length - 1];

@@ -1,7 +1,7 @@
 // The dashboard's two sparklines as inline SVG: signal (a staircase, as devices report it) and uptime with reboots.
 import { formatDuration, signalOf } from '../format';
 import type { DeviceHealthView } from './healthView';
-import { html, type Markup } from './html';
+import { html, plural, type Markup } from './html';
 import { sparklinePath, stepRun, toBox, valueRange, type Box, type Domain, type Point } from './sparkline';
 import type { TelemetrySample } from './telemetryHistory';
 
@@ -65,7 +65,7 @@ export function rssiSparkline(d: DeviceHealthView, since: number, now: number): 
   const latest = runs[runs.length - 1].at(-1)!.y;
   const label =
     `Signal of ${d.name}${over(since, now)}: latest ${latest} dBm (${signalOf(latest).label}), ` +
-    `lowest ${d.rssiRange[0]} dBm, highest ${d.rssiRange[1]} dBm, ${d.samples.filter((s) => s.rssi !== null).length} readings`;
+    `lowest ${d.rssiRange[0]} dBm, highest ${d.rssiRange[1]} dBm, ${plural(d.samples.filter((s) => s.rssi !== null).length, 'reading')}`;
   return svg(
     label,
     'rssi',
@@ -90,8 +90,7 @@ export function uptimeSparkline(d: DeviceHealthView, since: number, now: number)
       return html`<line class="reboot" x1="${x}" x2="${x}" y1="0" y2="${SPARK_BOX.height}" />`;
     });
   const latest = runs[runs.length - 1].at(-1)!.y;
-  const reboots = d.reboots === 1 ? '1 reboot' : `${d.reboots} reboots`;
-  const label = `Uptime of ${d.name}${over(since, now)}: latest ${formatDuration(latest)}, ${reboots} seen`;
+  const label = `Uptime of ${d.name}${over(since, now)}: latest ${formatDuration(latest)}, ${plural(d.reboots, 'reboot')} seen`;
   return svg(
     label,
     'uptime',

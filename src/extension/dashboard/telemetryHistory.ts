@@ -39,7 +39,9 @@ export class TelemetryHistory {
     const list = this.byDevice.get(device.name) ?? [];
     const prev = list[list.length - 1];
     if (prev && prev.rssi === device.rssi && prev.uptime === device.uptime) return undefined;
-    const reboot = prev?.uptime != null && device.uptime !== null && device.uptime < prev.uptime;
+    // Against the last uptime reported, even across readings that carried only a signal.
+    const lastUptime = [...list].reverse().find((s) => s.uptime !== null)?.uptime ?? null;
+    const reboot = lastUptime !== null && device.uptime !== null && device.uptime < lastUptime;
     const sample: TelemetrySample = { t: now, rssi: device.rssi, uptime: device.uptime, reboot };
     list.push(sample);
     this.byDevice.set(device.name, this.trim(list, now));
