@@ -116,9 +116,9 @@ export async function connect(relayUrl: string, identity: Identity, options: Con
       // ws sets noDelay on its socket itself (RSP packets must not wait for Nagle).
       ws.removeAllListeners('error');
       log.info('connected to relay', { relay: connectUrl, key: identity.publicKeyText });
-      resolve(
-        new Connection(ws, { identity, log, keepaliveSec: options.keepaliveSec ?? 30, requestTimeoutMs: timeoutMs }),
-      );
+      const keepaliveSec = options.keepaliveSec ?? 30;
+      const keepalivePolicy = options.keepalivePolicy ?? 'always';
+      resolve(new Connection(ws, { identity, log, keepaliveSec, keepalivePolicy, requestTimeoutMs: timeoutMs }));
     });
   });
 }

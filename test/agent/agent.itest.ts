@@ -314,3 +314,42 @@ describe('agent (real relay, GDB stub double)', function () {
     await flooding;
   });
 });
+
+describe('agent keepalive (real relay)', function () {
+  this.timeout(30_000);
+
+  async function appPingsWhileIdle(heartbeatMs: number, keepaliveSec: number, idleMs: number): Promise<number> {
+    const fx = await startRelayFixture(heartbeatMs);
+    const stub = await FakeStub.start();
+    const tap = await WireTap.start(fx.relay.port);
+    const id = await fx.addDevice('idle-1');
+    const agent = new Agent({
+      relay: tap.url,
+      identity: id,
+      target: new GdbServerTarget('127.0.0.1', stub.port),
+      keepaliveSec,
+      log: silentLogger,
+    });
+    try {
+      await agent.start();
+      await agent.whenConnected();
+      await new Promise((r) => setTimeout(r, 300)); // the one RTT sample at connect is not idle traffic
+      const before = tap.messages.length;
+      await new Promise((r) => setTimeout(r, idleMs));
+      return tap.messages.slice(before).filter((m) => m.dir === 'up' && m.payload[1] === FrameType.PING).length;
+    } finally {
+      await agent.stop();
+      await tap.close();
+      await stub.close();
+      await fx.close();
+    }
+  }
+
+  it('sends no PINGs of its own while the relay’s heartbeat keeps the link busy', async () => {
+    assert.equal(await appPingsWhileIdle(200, 0.5, 2500), 0);
+  });
+
+  it('PINGs when the link is silent for a keepalive interval', async () => {
+    assert.ok((await appPingsWhileIdle(60_000, 0.4, 2500)) >= 3);
+  });
+});
