@@ -3,15 +3,21 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent';
 import type { ChannelHandler } from '../../src/agent/channelHandler';
 import { GdbServerTarget } from '../../src/agent/targets';
+import { readIdentityFile } from '../../src/common/identityFile';
 import { silentLogger } from '../../src/common/log';
 import type { Channel } from '../../src/link/channel';
 import { RelayError } from '../../src/link/errors';
+import { connectOperator } from '../../src/link/operatorClient';
 import type { DeviceInfo } from '../../src/protocol/control';
 import { decodeFrame, FrameType } from '../../src/protocol/frame';
 import { generateIdentity, type Identity } from '../../src/protocol/identity';
+import { startRelay } from '../../src/relay';
 import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
 import { WireTap } from '../link/wireTap';
 import { FakeStub } from './fakeStub';
@@ -351,5 +357,47 @@ describe('agent keepalive (real relay)', function () {
 
   it('PINGs when the link is silent for a keepalive interval', async () => {
     assert.ok((await appPingsWhileIdle(60_000, 0.4, 2500)) >= 3);
+  });
+});
+
+describe('agent reconnect (real relay restarted)', function () {
+  this.timeout(60_000);
+
+  it('reconnects with backoff after the relay restarts, and serves sessions again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-restart-'));
+    const stub = await FakeStub.start();
+    let relay = await startRelay({ listen: '127.0.0.1:0', dataDir: dir, log: silentLogger });
+    const port = relay.port;
+    const admin = await connectOperator({ relay: relay.url, identity: readIdentityFile(relay.adminKeyFile) });
+    const id = generateIdentity();
+    await admin.request('devices.add', { name: 'phoenix', publicKey: id.publicKeyText, tags: {} });
+    admin.close();
+    const agent = new Agent({
+      relay: relay.url,
+      identity: id,
+      target: new GdbServerTarget('127.0.0.1', stub.port),
+      log: silentLogger,
+    });
+    try {
+      await agent.start();
+      await agent.whenConnected();
+      const dropped = once(agent, 'disconnected') as Promise<[RelayError]>;
+      await relay.close();
+      const [why] = await dropped;
+      assert.equal(why.code, 'RELAY_SHUTDOWN');
+      assert.equal(agent.connected, false);
+      relay = await startRelay({ listen: `127.0.0.1:${port}`, dataDir: dir, log: silentLogger });
+      await agent.whenConnected();
+      const operator = await connectOperator({ relay: relay.url, identity: readIdentityFile(relay.adminKeyFile) });
+      const channel = await operator.openChannel('phoenix', 'rsp');
+      assert.equal(await new RspClient(channel).request('?'), 'S05');
+      channel.end();
+      operator.close();
+    } finally {
+      await agent.stop();
+      await relay.close();
+      await stub.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
