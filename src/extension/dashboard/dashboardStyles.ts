@@ -47,6 +47,7 @@ svg.spark { display: block; overflow: visible; }
 svg.spark .line { fill: none; stroke-width: 1.5; stroke-linejoin: round; stroke-linecap: round; }
 svg.spark.rssi .line { stroke: var(--vscode-charts-blue); }
 svg.spark.uptime .line { stroke: var(--vscode-charts-green); }
+svg.spark .projection { fill: none; stroke: var(--vscode-charts-green); stroke-width: 1; stroke-dasharray: 1 3; }
 svg.spark .dot { fill: var(--vscode-foreground); }
 svg.spark .reboot { stroke: var(--vscode-charts-red); stroke-width: 1; stroke-dasharray: 2 2; }
 svg.bar { display: block; width: 100%; max-width: 640px; height: 10px; border-radius: 2px; }

@@ -73,7 +73,11 @@ export function rssiSparkline(d: DeviceHealthView, since: number, now: number): 
   );
 }
 
-/** Uptime: lines between readings, broken at each reboot (uptime went down), which is marked with a dashed rule. */
+/**
+ * Uptime: lines between readings, broken at each reboot (uptime went down), which is marked with a dashed rule. A
+ * device reports uptime only with other news, so for an online device a dotted line projects the last reading to
+ * now (one second per second); a reboot since then would show with its next report.
+ */
 export function uptimeSparkline(d: DeviceHealthView, since: number, now: number): Markup {
   const runs = runsOf(
     d.samples,
@@ -81,7 +85,12 @@ export function uptimeSparkline(d: DeviceHealthView, since: number, now: number)
     (s) => s.reboot,
   );
   if (!runs.length) return html`<span class="muted">no uptime readings yet</span>`;
-  const max = Math.max(...runs.flat().map((p) => p.y));
+  const last = runs[runs.length - 1].at(-1)!;
+  const projection: Point[] =
+    d.online && d.samples.at(-1)?.uptime !== null && now > last.x
+      ? [last, { x: now, y: last.y + (now - last.x) / 1000 }]
+      : [];
+  const max = Math.max(...runs.flat().map((p) => p.y), ...projection.map((p) => p.y));
   const domain: Domain = { x0: since, x1: now, y0: 0, y1: max };
   const rules = d.samples
     .filter((s) => s.reboot)
@@ -89,11 +98,13 @@ export function uptimeSparkline(d: DeviceHealthView, since: number, now: number)
       const x = toBox({ x: s.t, y: 0 }, domain, SPARK_BOX).x.toFixed(1);
       return html`<line class="reboot" x1="${x}" x2="${x}" y1="0" y2="${SPARK_BOX.height}" />`;
     });
-  const latest = runs[runs.length - 1].at(-1)!.y;
-  const label = `Uptime of ${d.name}${over(since, now)}: latest ${formatDuration(latest)}, ${plural(d.reboots, 'reboot')} seen`;
+  const label = `Uptime of ${d.name}${over(since, now)}: last reported ${formatDuration(last.y)}, ${plural(d.reboots, 'reboot')} seen`;
+  const projected = projection.length
+    ? html`<path class="projection" d="${sparklinePath([projection], domain, SPARK_BOX)}" />`
+    : html``;
   return svg(
     label,
     'uptime',
-    html`${rules}<path class="line" d="${sparklinePath(runs, domain, SPARK_BOX)}" />${dot(runs, domain)}`,
+    html`${rules}${projected}<path class="line" d="${sparklinePath(runs, domain, SPARK_BOX)}" />${dot(runs, domain)}`,
   );
 }

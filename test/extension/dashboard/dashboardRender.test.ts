@@ -137,7 +137,12 @@ describe('dashboard page', () => {
       health,
       /<svg class="spark rssi" role="img" aria-label="Signal of sensor-01 over 10 min: latest -80 dBm \(fair\), lowest -80 dBm, highest -70 dBm, 3 readings"[^>]*><title>[^<]*<\/title><path class="line" d="M[\d. ML]+"\/><circle class="dot"/,
     );
-    assert.match(health, /aria-label="Uptime of sensor-01 over 10 min: latest 30 s, 1 reboot seen"/);
+    assert.match(health, /aria-label="Uptime of sensor-01 over 10 min: last reported 30 s, 1 reboot seen"/);
+    // Online since the 30 s reading two minutes ago: projected to 150 s now, on the 0…400 s scale of the readings.
+    assert.match(
+      health,
+      /<path class="projection" d="M126\.2 27\.1L157 19\.3"\/><path class="line" d="M3 22\.5L80 3M126\.2 27\.1"\/>/,
+    );
     assert.equal((health.match(/<line class="reboot"/g) ?? []).length, 1, 'one reboot rule');
     assert.equal((health.match(/<svg class="spark/g) ?? []).length, 4, 'two sparklines for each of two devices');
   });
