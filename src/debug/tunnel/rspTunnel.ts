@@ -2,6 +2,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../common/log';
+import type { SessionOutputs } from '../rsp/monitorInterceptor';
 
 /** An open tunnel: GDB connects to host:port. */
 export interface RspTunnel {
@@ -21,12 +22,30 @@ export interface RspTunnelOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   log?: Logger;
+  /** At most this many GDB connections at once (default: no limit); later ones go to `refuse`. */
+  maxSessions?: number;
+  /** Tells a GDB connection that cannot be served why, then closes it (default: close it). */
+  refuse?: (socket: Socket, reason: string) => void;
+  /** Rewrites one session's RSP stream (e.g. answers monitor commands the stub lacks); default: bytes as they are. */
+  filter?: (outputs: SessionOutputs) => SessionFilter;
 }
 
+/** A per-session RSP rewriter: fed both directions, it writes through the outputs it was made with. */
+export interface SessionFilter {
+  fromClient(chunk: Buffer): void;
+  fromStub(chunk: Buffer): void;
+}
+
+/** The reason a connection is refused while the tunnel already serves maxSessions GDB clients. */
+export const BUSY_REASON = 'another GDB client is attached to this tunnel; only one debug session at a time';
+
 // Both directions with backpressure; either side ending or failing ends the other.
-function bridge(socket: Socket, channel: Duplex, log: Logger): void {
-  socket.pipe(channel);
-  channel.pipe(socket);
+function bridge(socket: Socket, channel: Duplex, log: Logger, filter?: RspTunnelOptions['filter']): void {
+  if (filter) bridgeFiltered(socket, channel, filter);
+  else {
+    socket.pipe(channel);
+    channel.pipe(socket);
+  }
   const end = (why: string) => (err?: Error) => {
     if (err) log.info('GDB session ended', { side: why, reason: err.message });
     socket.destroy();
@@ -38,6 +57,21 @@ function bridge(socket: Socket, channel: Duplex, log: Logger): void {
   channel.once('close', () => socket.destroy());
 }
 
+function bridgeFiltered(socket: Socket, channel: Duplex, makeFilter: NonNullable<RspTunnelOptions['filter']>): void {
+  const filter = makeFilter({
+    toStub: (data) => {
+      if (!channel.destroyed && !channel.write(data)) socket.pause();
+    },
+    toClient: (data) => {
+      if (!socket.destroyed && !socket.write(data)) channel.pause();
+    },
+  });
+  channel.on('drain', () => socket.resume());
+  socket.on('drain', () => channel.resume());
+  socket.on('data', (chunk: Buffer) => filter.fromClient(chunk));
+  channel.on('data', (chunk: Buffer) => filter.fromStub(chunk));
+}
+
 /**
  * Listens on host:port (default 127.0.0.1, a free port) and carries each accepted connection over its own rsp
  * channel. Nagle is off on every socket: RSP is stop-and-wait, so a delayed small packet stalls the debugger.
@@ -47,10 +81,19 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
   let spare = options.first;
   const live = new Set<Socket>();
   const channels = new Set<Duplex>();
+  let sessions = 0;
+  const refuse = options.refuse ?? ((socket: Socket) => socket.destroy());
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     live.add(socket);
     socket.once('close', () => live.delete(socket));
+    if (sessions >= (options.maxSessions ?? Infinity)) {
+      log.info('refused a GDB connection: a session is open', { from: socket.remoteAddress });
+      refuse(socket, BUSY_REASON);
+      return;
+    }
+    sessions++;
+    socket.once('close', () => sessions--);
     const ready = spare ? Promise.resolve(spare) : options.open();
     spare = undefined;
     ready.then(
@@ -58,11 +101,11 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
         channels.add(channel);
         channel.once('close', () => channels.delete(channel));
         if (socket.destroyed) channel.destroy();
-        else bridge(socket, channel, log);
+        else bridge(socket, channel, log, options.filter);
       },
       (err: unknown) => {
         log.warn('cannot open an rsp channel for a GDB connection', { reason: (err as Error).message });
-        socket.destroy();
+        refuse(socket, (err as Error).message);
       },
     );
   });
