@@ -3,6 +3,8 @@ import { TargetError } from '../agent/targets/errors';
 import { ConfigError } from '../common/config';
 import { IdentityFileError } from '../common/identityFile';
 import { RelayError } from '../link/errors';
+import { PlatformioError } from '../platformio/errors';
+import { FirmwareError } from '../platformio/firmwareErrors';
 
 /** Exit codes of `outpost`: 0 success, 1 the operation failed, 2 the command line was wrong. */
 export enum ExitCode {
@@ -29,8 +31,8 @@ export function usageError(message: string): CliError {
 
 /**
  * The CliError to report for anything a command threw: CliErrors as they are, the user-facing errors of other
- * modules (config, key files, the relay's answers, targets) with their own one-line message, anything else as an
- * internal error (first line only).
+ * modules (config, key files, the relay's answers, targets, firmware and project files) with their own one-line
+ * message, anything else as an internal error (first line only).
  */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
@@ -38,7 +40,9 @@ export function toCliError(err: unknown): CliError {
     err instanceof ConfigError ||
     err instanceof IdentityFileError ||
     err instanceof RelayError ||
-    err instanceof TargetError
+    err instanceof TargetError ||
+    err instanceof FirmwareError ||
+    err instanceof PlatformioError
   ) {
     return new CliError(err.message.split('\n')[0]);
   }

@@ -2,18 +2,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Agent, DEFAULT_KEEPALIVE_SEC } from '../../agent/agent';
+import { DEFAULT_KEEPALIVE_SEC } from '../../agent/agent';
 import type { Target } from '../../agent/target';
 import { createTarget, parseTargetUri, TargetError } from '../../agent/targets';
-import { otaBootFirmware, serveOta } from '../../agent/otaServices';
-import { serveUart } from '../../agent/uartServices';
+import { otaBootFirmware } from '../../agent/otaServices';
 import { readIdentityFile } from '../../common/identityFile';
 import { createLogger } from '../../common/log';
-import type { RelayError } from '../../link/errors';
 import { isPublicKeyText } from '../../protocol/control';
 import { isName } from '../../protocol/json';
 import { defineCommand } from '../command';
-import { CliError, usageError } from '../errors';
+import { runDevice } from '../deviceRun';
+import { usageError } from '../errors';
 import { relayOptions, relaySettings } from '../session';
 import { parseDuration, parsePositiveInt } from '../values';
 
@@ -81,39 +80,19 @@ export default defineCommand({
       if (err instanceof TargetError && err.code === 'BAD_TARGET_URI') throw usageError(err.message);
       throw err;
     }
-    const agent = new Agent({
-      relay,
-      identity,
-      target,
-      enroll: options.enroll ? { token: options.enroll, ...(options.name && { name: options.name }) } : undefined,
-      keepaliveSec,
-      log,
-    });
-    const uart = serveUart(agent, target);
-    const ota = serveOta(agent, target, {
-      stateDir,
-      trustedSigners: options.trust.map((k) => k.trim()),
-      log: log.child('ota'),
-    });
-    agent.on('connected', (name: string) => io.stdout.write(`agent connected as ${name}\n`));
-    let stoppedBy: RelayError | undefined;
-    const stopped = new Promise<void>((resolve) =>
-      agent.once('stopped', (why?: RelayError) => {
-        stoppedBy = why;
-        resolve();
-      }),
+    await runDevice(
+      {
+        relay,
+        identity,
+        target,
+        enroll: options.enroll ? { token: options.enroll, ...(options.name && { name: options.name }) } : undefined,
+        keepaliveSec,
+        stateDir,
+        trustedSigners: options.trust.map((k) => k.trim()),
+        log,
+        onConnected: (name) => io.stdout.write(`agent connected as ${name}\n`),
+      },
+      io,
     );
-    const onAbort = (): void => void agent.stop();
-    io.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await agent.start();
-      if (io.signal.aborted) await agent.stop();
-      await stopped;
-    } finally {
-      io.signal.removeEventListener('abort', onAbort);
-      uart.dispose();
-      ota.dispose();
-    }
-    if (stoppedBy) throw new CliError(`agent stopped: ${stoppedBy.message}`);
   },
 });

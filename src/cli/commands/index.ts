@@ -17,6 +17,7 @@ import operatorAdd from './operatorAdd';
 import operatorRm from './operatorRm';
 import operators from './operators';
 import relay from './relay';
+import sim from './sim';
 import debugAdapter from './debugAdapter';
 
 /** Every command, in the order `outpost --help` lists them. */
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   operatorRm,
   enrollTokenCreate,
   agent,
+  sim,
   deploy,
   deployments,
   deploymentShow,
