@@ -42,3 +42,13 @@ export async function withOperator<T>(
     client.close();
   }
 }
+
+/**
+ * A connect function for long-running commands (tunnel, logs --follow) that may need a new session after the
+ * relay went away. Settings and the key file are checked now, so bad input fails before anything starts.
+ */
+export function operatorConnector(flags: { relay?: string; key?: string }, io: CliIo): () => Promise<OperatorClient> {
+  const { relay, keyFile } = relaySettings(flags, io);
+  const identity = readIdentityFile(keyFile);
+  return () => connectOperator({ relay, identity });
+}

@@ -1,6 +1,7 @@
 // The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
 import type { Command } from '../command';
 import agent from './agent';
+import consoleCommand from './console';
 import deploy from './deploy';
 import deploymentAbort from './deploymentAbort';
 import deploymentPause from './deploymentPause';
@@ -12,7 +13,9 @@ import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
 import enrollTokenCreate from './enrollTokenCreate';
+import exec from './exec';
 import keysNew from './keysNew';
+import logs from './logs';
 import operatorAdd from './operatorAdd';
 import operatorRm from './operatorRm';
 import operators from './operators';
@@ -33,6 +36,9 @@ export const commands: readonly Command[] = [
   enrollTokenCreate,
   agent,
   sim,
+  consoleCommand,
+  exec,
+  logs,
   deploy,
   deployments,
   deploymentShow,
