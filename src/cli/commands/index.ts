@@ -21,6 +21,7 @@ import operatorRm from './operatorRm';
 import operators from './operators';
 import relay from './relay';
 import sim from './sim';
+import tunnel from './tunnel';
 import debugAdapter from './debugAdapter';
 
 /** Every command, in the order `outpost --help` lists them. */
@@ -39,6 +40,7 @@ export const commands: readonly Command[] = [
   consoleCommand,
   exec,
   logs,
+  tunnel,
   deploy,
   deployments,
   deploymentShow,
