@@ -16,7 +16,11 @@ export interface Logger {
 export type LogSink = (line: string) => void;
 
 /** Makes a JSON-lines logger. The level comes from OUTPOST_LOG_LEVEL unless given. */
-export function createLogger(component: string, sink: LogSink = (l) => process.stderr.write(l + '\n'), level?: LogLevel): Logger {
+export function createLogger(
+  component: string,
+  sink: LogSink = (l) => process.stderr.write(l + '\n'),
+  level?: LogLevel,
+): Logger {
   const min = order[level ?? (process.env.OUTPOST_LOG_LEVEL as LogLevel) ?? 'info'] ?? order.info;
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (order[lvl] < min) return;
