@@ -82,6 +82,10 @@ export class OutpostDebugSession extends DebugSession {
           this.lost(c, `the connection to the GDB server at ${c.ctx.endpoint.description} closed`);
         }
       });
+      // A halted GDB would not notice a stub that went away until the next request: the connector says so at once.
+      c.ctx.endpoint.onLost?.((why) =>
+        this.lost(c, `the connection to the GDB server at ${c.ctx.endpoint.description} closed (${why})`),
+      );
       this.log.info('connected', { request, target: c.ctx.endpoint.description });
     };
     run().then(

@@ -14,6 +14,12 @@ export interface StubEndpoint {
   description: string;
   /** Closes whatever open() set up (a tunnel, a local listener). Called exactly once. */
   dispose(): Promise<void>;
+  /**
+   * Calls `listener` once with the reason when the endpoint goes away on its own (the device's channel closed, the
+   * relay link dropped). GDB notices a closed stub only when it next talks to it, so an idle, halted session would
+   * otherwise wait forever. A listener added after the loss is called at once.
+   */
+  onLost?(listener: (why: string) => void): void;
 }
 
 /** What open() gets besides its request: a line logger for the debug console and cancellation. */

@@ -1,9 +1,10 @@
 // How the inline debugger reaches a fleet device: an rsp channel through the extension's relay link, as a local port.
-import { DebugError, ErrorCode } from '../errors';
 import type { DeviceStubRequest, StubConnector, StubKind } from '../stub/stubConnector';
 import type { Logger } from '../../common/log';
 import type { ChannelKind } from '../../protocol/channels';
 import type { Duplex } from 'node:stream';
+import { deviceChannelError } from './deviceErrors';
+import { LossWatch } from './lossWatch';
 import { openRspTunnel } from './rspTunnel';
 
 /** A relay session able to open channels to devices (the OperatorClient of the extension's connection). */
@@ -24,7 +25,7 @@ export function stubKindFor(board: string | null | undefined, requested?: StubKi
 /**
  * The `device` connector of the debug session. `session(request)` gives the relay session to use (it throws a
  * DebugError when there is none); the first rsp channel is opened before GDB starts so that an offline device
- * or a refused channel is reported as such.
+ * or a refused channel is reported as such. A channel that closes on its own is reported through onLost.
  */
 export function deviceConnector(
   session: (request: DeviceStubRequest) => Promise<ChannelOpener>,
@@ -33,26 +34,30 @@ export function deviceConnector(
   return {
     async open(request, context) {
       const relay = await session(request);
+      const loss = new LossWatch();
       let first: Duplex;
       try {
-        first = await relay.openChannel(request.device, 'rsp');
+        first = loss.watch(await relay.openChannel(request.device, 'rsp'));
       } catch (err) {
-        throw new DebugError(
-          ErrorCode.StubUnreachable,
-          `cannot open a debug channel to ${request.device} via ${relay.relay}: ${(err as Error).message}`,
-        );
+        throw deviceChannelError(err, request.device, relay.relay);
       }
-      const tunnel = await openRspTunnel({ open: () => relay.openChannel(request.device, 'rsp'), first, log });
+      const open = async (): Promise<Duplex> => loss.watch(await relay.openChannel(request.device, 'rsp'));
+      const tunnel = await openRspTunnel({ open, first, log });
       context.log(`Outpost: debugging ${request.device} through ${relay.relay} (local port ${tunnel.port})`);
-      const onAbort = (): void => void tunnel.close();
+      const onAbort = (): void => {
+        loss.disarm();
+        void tunnel.close();
+      };
       context.signal.addEventListener('abort', onAbort, { once: true });
       return {
         host: tunnel.host,
         port: tunnel.port,
         kind: stubKindFor(relay.boardOf(request.device), request.kind),
         description: `device ${request.device} via ${relay.relay}`,
+        onLost: (listener) => loss.onLost(listener),
         dispose: async () => {
           context.signal.removeEventListener('abort', onAbort);
+          loss.disarm();
           await tunnel.close();
         },
       };

@@ -94,8 +94,11 @@ describe('device connector and GDB tunnel (real relay)', () => {
       ),
       (err: unknown) => {
         assert.ok(err instanceof DebugError);
-        assert.equal(err.code, ErrorCode.StubUnreachable);
-        assert.match(err.message, /cannot open a debug channel to offline-01 via ws:\/\/127\.0\.0\.1:\d+: .*offline/i);
+        assert.equal(err.code, ErrorCode.DeviceOffline);
+        assert.match(
+          err.message,
+          /^device "offline-01" is offline: its agent is not connected to ws:\/\/127\.0\.0\.1:\d+/,
+        );
         return true;
       },
     );
