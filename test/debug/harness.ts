@@ -57,15 +57,58 @@ async function buildFirmwareNow(version?: string): Promise<{ elf: string; buildI
 }
 
 const ERASE_LINE = String.fromCharCode(27) + '[K';
+
+/** A console line as a person reads it: without the firmware's line-redraw escapes. */
+export function consoleText(raw: string): string {
+  return raw.split(ERASE_LINE).join('').replace(/^.*\r/, '');
+}
+
 const running = new Set<ChildProcessWithoutNullStreams>();
 // A test run that dies half way must not leave emulators behind.
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 
+/** The lines a device printed, in order, and waits for one that matches. */
+export class LineLog {
+  readonly lines: string[] = [];
+  private waiters: Array<{ re: RegExp; resolve(l: string): void }> = [];
+
+  /** `source` names where the lines come from, for timeout messages ("UART", "logs channel"). */
+  constructor(private readonly source: string) {}
+
+  push(line: string): void {
+    this.lines.push(line);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.re.test(line)) return true;
+      w.resolve(line);
+      return false;
+    });
+  }
+
+  /** Resolves with the first line matching `re` printed after call time (or already since `fromLine`). */
+  waitFor(re: RegExp, timeoutMs = 15_000, fromLine = this.lines.length): Promise<string> {
+    const seen = this.lines.slice(fromLine).find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolvePromise, reject) => {
+      const waiter = {
+        re,
+        resolve: (l: string) => {
+          clearTimeout(timer);
+          resolvePromise(l);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no ${this.source} line matching ${re} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+}
+
 /** QEMU running the firmware with its GDB stub on an ephemeral loopback port and UART0 on stdio. */
 export class SimDevice {
-  readonly lines: string[] = [];
+  private readonly log = new LineLog('UART');
   private partial = '';
-  private waiters: Array<{ re: RegExp; from: number; resolve(l: string): void }> = [];
 
   private constructor(
     readonly child: ChildProcessWithoutNullStreams,
@@ -75,17 +118,13 @@ export class SimDevice {
     child.stdout.on('data', (chunk: string) => {
       const parts = (this.partial + chunk).split(/\r?\n/);
       this.partial = parts.pop() ?? '';
-      for (const raw of parts) {
-        // Drop the console's line-redraw escapes; keep the text.
-        const line = raw.split(ERASE_LINE).join('').replace(/^.*\r/, '');
-        this.lines.push(line);
-        this.waiters = this.waiters.filter((w) => {
-          if (!w.re.test(line)) return true;
-          w.resolve(line);
-          return false;
-        });
-      }
+      for (const raw of parts) this.log.push(consoleText(raw));
     });
+  }
+
+  /** Every UART line so far. */
+  get lines(): readonly string[] {
+    return this.log.lines;
   }
 
   /** Starts QEMU (running, not halted) and waits for the firmware's `ready` line. */
@@ -115,24 +154,9 @@ export class SimDevice {
     }
   }
 
-  /** Resolves with the first line matching `re` printed after call time (or already since `fromLine`). */
+  /** Resolves with the first UART line matching `re` printed after call time (or already since `fromLine`). */
   waitFor(re: RegExp, timeoutMs = 15_000, fromLine = this.lines.length): Promise<string> {
-    const seen = this.lines.slice(fromLine).find((l) => re.test(l));
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolvePromise, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no UART line matching ${re} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      this.waiters.push({
-        re,
-        from: fromLine,
-        resolve: (l) => {
-          clearTimeout(timer);
-          resolvePromise(l);
-        },
-      });
-    });
+    return this.log.waitFor(re, timeoutMs, fromLine);
   }
 
   /** Types a line into the firmware's console. */
@@ -189,6 +213,7 @@ export class EventQueue<E extends DebugProtocol.Event> {
 export async function startClient(
   adapterJs: string,
   testName: string,
+  options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ dc: DebugClient; logFile: string; stops: EventQueue<DebugProtocol.StoppedEvent> }> {
   mkdirSync(resultsDir, { recursive: true });
   const logFile = join(resultsDir, testName.replace(/[^\w.-]+/g, '_') + '.log');
@@ -197,7 +222,7 @@ export async function startClient(
     'node',
     adapterJs,
     'outpost',
-    { env: { ...process.env, OUTPOST_LOG_LEVEL: 'error' } },
+    { env: { ...process.env, OUTPOST_LOG_LEVEL: 'error', ...options.env } },
     true,
   );
   await dc.start();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { attachArgs, buildAdapter, buildFirmware, EventQueue, SimDevice, startClient, stopClient } from './harness';
+import { launchFlashesAndStopsAtMain } from './scenarios';
 
 describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', function () {
   this.timeout(90_000);
@@ -43,15 +44,8 @@ describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', funct
 
   it('loads the new build, resets and stops at main; the new version then boots', async () => {
     assert.match(dev.lines.join('\n'), /boot: u5-sensor 1\.0\.0/);
-    await launch();
-    const stop = await stops.next();
-    assert.equal(stop.body.reason, 'entry');
-    assert.equal(stop.body.description, 'stopped at main');
-    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
-    assert.equal(frames[0].name, 'main');
-    const from = dev.lines.length;
-    await dc.continueRequest({ threadId: 1 });
-    await dev.waitFor(/boot: u5-sensor 9\.8\.7 /, 15_000, from);
+    const outputs = new EventQueue<DebugProtocol.OutputEvent>(dc, 'output');
+    await launchFlashesAndStopsAtMain({ dc, stops, outputs, device: dev }, attachArgs(dev, next, logFile), '9.8.7');
   });
 
   it('stops at the reset entry with stopOnEntry, tracing MI on the debug console', async () => {
