@@ -9,13 +9,13 @@ import type { Enrollment } from '../protocol/auth';
 import type { ChannelKind } from '../protocol/channels';
 import { CloseCode } from '../protocol/closeCodes';
 import type { Identity } from '../protocol/identity';
+import { DEFAULT_KEEPALIVE_SEC, isKeepaliveSec, KEEPALIVE_RULE } from '../protocol/keepalive';
 import type { AgentContext, ChannelHandler } from './channelHandler';
 import { createRspHandler } from './rspHandler';
 import type { Target } from './target';
 import { TelemetryTracker, type TelemetryPolicy } from './telemetry';
 
-/** Default seconds between keepalive checks (see docs/protocol.md §7 and §9). */
-export const DEFAULT_KEEPALIVE_SEC = 120;
+export { DEFAULT_KEEPALIVE_SEC } from '../protocol/keepalive';
 
 /** Options of an Agent. */
 export interface AgentOptions {
@@ -24,6 +24,10 @@ export interface AgentOptions {
   target: Target;
   /** Registers this key as a new device with a token, if the relay does not know it yet. */
   enroll?: Enrollment;
+  /**
+   * Seconds of silence on the link after which the agent sends a PING (docs/protocol.md §7); declared to the relay,
+   * which cuts the device off after two of them. Whole seconds from 5 to 3600, default 600.
+   */
   keepaliveSec?: number;
   log: Logger;
   /** How often the agent looks for telemetry changes, ms (local reads only). Default 5 s. */
@@ -50,6 +54,7 @@ export class Agent extends EventEmitter {
   private readonly handlers = new Map<ChannelKind, ChannelHandler>();
   private readonly backoff = new Backoff();
   private readonly log: Logger;
+  private readonly keepaliveSec: number;
   private conn?: Connection;
   private running = false;
   private startedAt = 0;
@@ -57,8 +62,12 @@ export class Agent extends EventEmitter {
   private loop?: Promise<void>;
   private deviceName?: string;
 
+  /** Throws RangeError for a keepalive outside 5–3600 whole seconds (callers validate user input first). */
   constructor(private readonly options: AgentOptions) {
     super();
+    const keepaliveSec = options.keepaliveSec ?? DEFAULT_KEEPALIVE_SEC;
+    if (!isKeepaliveSec(keepaliveSec)) throw new RangeError(`keepalive ${keepaliveSec}: use ${KEEPALIVE_RULE}`);
+    this.keepaliveSec = keepaliveSec;
     this.log = options.log;
     this.handle('rsp', createRspHandler());
   }
@@ -127,7 +136,7 @@ export class Agent extends EventEmitter {
 
   private async attempt(): Promise<void> {
     const { relay, identity, enroll, log } = this.options;
-    const keepaliveSec = this.options.keepaliveSec ?? DEFAULT_KEEPALIVE_SEC;
+    const keepaliveSec = this.keepaliveSec;
     let conn: Connection;
     try {
       conn = await connect(relay, identity, { log, keepaliveSec, keepalivePolicy: 'when-silent' });
@@ -155,8 +164,9 @@ export class Agent extends EventEmitter {
   private async run(): Promise<void> {
     while (this.running) {
       if (this.conn?.open) {
+        const conn = this.conn;
         const since = Date.now();
-        const why = await this.conn.closed;
+        const why = await conn.closed;
         if (!this.running) return;
         this.emit('disconnected', why);
         if (why.code === 'REPLACED') {
@@ -167,6 +177,7 @@ export class Agent extends EventEmitter {
           return;
         }
         this.log.warn('disconnected from relay; reconnecting', { code: why.code, reason: why.message });
+        this.noteIdleDrop(why, conn.quietMs);
         if (Date.now() - since > 60_000) this.backoff.reset();
       }
       await this.sleep(this.backoff.next());
@@ -179,6 +190,19 @@ export class Agent extends EventEmitter {
         this.log[level]('reconnect failed', { code: err.code, error: err.message });
       }
     }
+  }
+
+  /**
+   * A link that died right after a keepalive interval of silence points at a carrier NAT that forgets idle TCP
+   * sooner than the keepalive: said once per drop, so a user can see the pattern and lower --keepalive.
+   */
+  private noteIdleDrop(why: RelayError, quietMs: number): void {
+    if (why.code === 'RELAY_SHUTDOWN' || why.code === 'REVOKED' || quietMs < this.keepaliveSec * 1000) return;
+    this.log.warn('link dropped after an idle period; if this repeats, the network forgets idle connections sooner', {
+      idleSec: Math.round(quietMs / 1000),
+      keepaliveSec: this.keepaliveSec,
+      hint: 'lower --keepalive below idleSec',
+    });
   }
 
   private sleep(ms: number): Promise<void> {

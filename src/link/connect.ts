@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../common/log';
 import { AuthHeader, authHeaders, type Enrollment } from '../protocol/auth';
 import { MAX_FRAME } from '../protocol/frame';
 import type { Identity } from '../protocol/identity';
+import { isKeepaliveSec, KEEPALIVE_HEADER, KEEPALIVE_RULE } from '../protocol/keepalive';
 import { Connection } from './connection';
 import { RelayError } from './errors';
 
@@ -15,7 +16,11 @@ export interface ConnectOptions {
   log?: Logger;
   /** Seconds between application PINGs (0 = none). Default 30; the agent passes its keepalive. */
   keepaliveSec?: number;
-  /** See ConnectionOptions.keepalivePolicy; default 'always'. */
+  /**
+   * See ConnectionOptions.keepalivePolicy; default 'always'. 'when-silent' (devices) also declares `keepaliveSec`
+   * to the relay (x-outpost-keepalive), which then expects this peer to be heard at least that often and never
+   * pings it; it must then be whole seconds from 5 to 3600.
+   */
   keepalivePolicy?: 'always' | 'when-silent';
   /** Milliseconds for the challenge and the upgrade together, and then for each request. Default 30 s. */
   timeoutMs?: number;
@@ -88,6 +93,11 @@ function readBody(res: IncomingMessage): Promise<string> {
 export async function connect(relayUrl: string, identity: Identity, options: ConnectOptions = {}): Promise<Connection> {
   const { challengeUrl, connectUrl, host } = relayEndpoints(relayUrl);
   const log = options.log ?? silentLogger;
+  const keepaliveSec = options.keepaliveSec ?? 30;
+  const keepalivePolicy = options.keepalivePolicy ?? 'always';
+  const declared = keepalivePolicy === 'when-silent';
+  if (declared && !isKeepaliveSec(keepaliveSec))
+    throw new RangeError(`keepalive ${keepaliveSec}: the relay accepts ${KEEPALIVE_RULE}`);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const signal = AbortSignal.timeout(timeoutMs);
   const challenge = await fetchChallenge(challengeUrl, signal).catch((e: unknown) => {
@@ -95,7 +105,11 @@ export async function connect(relayUrl: string, identity: Identity, options: Con
       throw new RelayError('TIMEOUT', `relay at ${challengeUrl} did not answer within ${timeoutMs / 1000} s`);
     throw e;
   });
-  const headers = { host, ...authHeaders(identity, challenge, host, options.enroll) };
+  const headers = {
+    host,
+    ...authHeaders(identity, challenge, host, options.enroll),
+    ...(declared && { [KEEPALIVE_HEADER]: String(keepaliveSec) }),
+  };
   const ws = new WebSocket(connectUrl, {
     headers,
     perMessageDeflate: false,
@@ -116,8 +130,6 @@ export async function connect(relayUrl: string, identity: Identity, options: Con
       // ws sets noDelay on its socket itself (RSP packets must not wait for Nagle).
       ws.removeAllListeners('error');
       log.info('connected to relay', { relay: connectUrl, key: identity.publicKeyText });
-      const keepaliveSec = options.keepaliveSec ?? 30;
-      const keepalivePolicy = options.keepalivePolicy ?? 'always';
       resolve(new Connection(ws, { identity, log, keepaliveSec, keepalivePolicy, requestTimeoutMs: timeoutMs }));
     });
   });

@@ -41,12 +41,13 @@ export interface IncomingChannel {
 export interface ConnectionOptions {
   identity: Identity;
   log: Logger;
-  /** Seconds between application PINGs; a PING unanswered by the next one ends the connection. 0 = never. */
+  /** Seconds between application PINGs; a PING left unanswered ends the connection. 0 = never. */
   keepaliveSec: number;
   /**
-   * 'always': PING every interval (keeps `rttMs` fresh; operators). 'when-silent': PING only when nothing at all
-   * (frame or WebSocket ping) arrived during the interval — the relay's own heartbeat already proves the link
-   * and refreshes NAT state, so an idle device adds no bytes of its own (devices on metered links).
+   * 'always': PING every interval (keeps `rttMs` fresh; operators); unanswered by the next one ends the connection.
+   * 'when-silent': PING only once the link has carried nothing either way (no frame sent or received, no WebSocket
+   * ping) for a whole interval, so any traffic stands in for it and an idle device spends one small exchange per
+   * interval (devices on metered links); unanswered within `min(interval, 30 s)` ends the connection.
    */
   keepalivePolicy?: 'always' | 'when-silent';
   /** Milliseconds to wait for a control response or an OPEN_OK. */
@@ -73,6 +74,9 @@ interface PendingOpen {
 
 const nowUs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
 
+/** Longest wait for the PONG of a 'when-silent' keepalive PING: TCP retransmits a lost segment well within it. */
+const PONG_WAIT_MS = 30_000;
+
 /** An open, authenticated connection. Made by `connect()`; the operator client and the agent build on it. */
 export class Connection {
   private readonly scheduler: SendScheduler;
@@ -89,9 +93,11 @@ export class Connection {
   private lastRttMs?: number;
   private keepalivePing?: bigint;
   private lastHeardMs = Date.now();
-  private readonly keepaliveTimer?: NodeJS.Timeout;
+  private lastSentMs = Date.now();
+  private keepaliveTimer?: NodeJS.Timeout;
   private closedWith?: RelayError;
   private finished = false;
+  private finishedAt?: number;
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly host: ChannelHost = {
@@ -109,7 +115,16 @@ export class Connection {
     this.log = options.log;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.scheduler = new SendScheduler(ws, (err) => this.log.warn('send failed', { error: err.message }));
+    const sink = {
+      send: (data: Buffer, cb: (err?: Error) => void): void => {
+        this.lastSentMs = Date.now();
+        ws.send(data, cb);
+      },
+      get bufferedAmount(): number {
+        return ws.bufferedAmount;
+      },
+    };
+    this.scheduler = new SendScheduler(sink, (err) => this.log.warn('send failed', { error: err.message }));
     ws.on('message', (data, isBinary) => {
       this.lastHeardMs = Date.now();
       this.onMessage(data as Buffer, isBinary);
@@ -118,15 +133,17 @@ export class Connection {
     ws.on('pong', () => (this.lastHeardMs = Date.now()));
     ws.on('close', (code, reason) => this.finish(code, reason.toString('utf8')));
     ws.on('error', (err) => this.log.warn('relay connection error', { error: err.message }));
-    if (options.keepaliveSec > 0) {
-      this.keepaliveTimer = setInterval(() => this.keepalive(), options.keepaliveSec * 1000);
-      this.keepaliveTimer.unref();
-    }
+    if (options.keepaliveSec > 0) this.armKeepalive(options.keepaliveSec * 1000);
   }
 
   /** Round-trip time of the last PING/PONG in milliseconds, undefined before the first. */
   get rttMs(): number | undefined {
     return this.lastRttMs;
+  }
+
+  /** Milliseconds since anything (frame, WebSocket ping or pong) last arrived from the relay; frozen once closed. */
+  get quietMs(): number {
+    return (this.finishedAt ?? Date.now()) - this.lastHeardMs;
   }
 
   /** True until the connection ends. */
@@ -233,14 +250,24 @@ export class Connection {
     return channel;
   }
 
+  private armKeepalive(delayMs: number): void {
+    this.keepaliveTimer = setTimeout(() => this.keepalive(), delayMs);
+    this.keepaliveTimer.unref();
+  }
+
   private keepalive(): void {
+    if (this.finished) return;
     if (this.keepalivePing !== undefined && this.pings.has(this.keepalivePing)) {
       this.log.warn('relay did not answer the keepalive PING; dropping the connection');
       this.terminate(RelayError.fromClose(CloseCode.HEARTBEAT_TIMEOUT, 'no PONG from the relay'));
       return;
     }
-    const quietMs = Date.now() - this.lastHeardMs;
-    if (this.options.keepalivePolicy === 'when-silent' && quietMs < this.options.keepaliveSec * 1000) return;
+    const intervalMs = this.options.keepaliveSec * 1000;
+    if (this.options.keepalivePolicy === 'when-silent') {
+      // Checked lazily: traffic only moves a timestamp, and the timer re-arms for whatever silence is still due.
+      const quietMs = Date.now() - Math.max(this.lastHeardMs, this.lastSentMs);
+      if (quietMs < intervalMs) return this.armKeepalive(intervalMs - quietMs);
+    }
     const ts = nowUs();
     this.keepalivePing = ts;
     this.pings.set(ts, () => undefined);
@@ -248,6 +275,7 @@ export class Connection {
       encodeFrame({ type: FrameType.PING, channel: 0, timestampUs: ts, opaque: Buffer.alloc(0) }),
       Priority.Interactive,
     );
+    this.armKeepalive(this.options.keepalivePolicy === 'when-silent' ? Math.min(intervalMs, PONG_WAIT_MS) : intervalMs);
   }
 
   private protocolError(code: CloseCode, reason: string): void {
@@ -378,9 +406,10 @@ export class Connection {
   private finish(code: number, reason: string): void {
     if (this.finished) return;
     this.finished = true;
+    this.finishedAt = Date.now();
     const why = this.closedWith ?? RelayError.fromClose(code, reason);
     this.closedWith = why;
-    clearInterval(this.keepaliveTimer);
+    clearTimeout(this.keepaliveTimer);
     this.scheduler.close();
     for (const p of [...this.requests.values(), ...this.opening.values()]) {
       clearTimeout(p.timer);

@@ -31,7 +31,7 @@ export interface OperatorClient {
   onClose(listener: (reason: RelayError) => void): Disposable;
   /**
    * Opens a channel to a device. rsp and console are end-to-end encrypted against the device key from
-   * devices.list, so a relay that swaps keys or tampers gets E2E_FAILED, not plaintext.
+   * devices.get, so a relay that swaps keys or tampers gets E2E_FAILED, not plaintext.
    */
   openChannel(device: string, kind: ChannelKind): Promise<Channel>;
   /** Last measured round trip to the relay, ms. */
@@ -70,7 +70,7 @@ class Client implements OperatorClient {
     try {
       return await this.openEncrypted(device, kind, key);
     } catch (e) {
-      // A device re-registered with a new key: refresh once from devices.list before giving up.
+      // A device re-registered with a new key: refresh once from the relay before giving up.
       if (!(e instanceof RelayError) || e.code !== 'E2E_FAILED' || !cached) throw e;
       const fresh = await this.refreshKey(device);
       if (fresh === cached) throw e;
@@ -88,12 +88,18 @@ class Client implements OperatorClient {
     return this.conn.openChannel(kind, device, createOffer(this.identity, kind, key));
   }
 
+  /** The device's identity key as the relay lists it: one devices.get, whatever the size of the fleet. */
   private async refreshKey(device: string): Promise<string> {
-    const devices = await this.conn.request<DeviceInfo[]>('devices.list');
-    for (const d of devices) this.deviceKeys.set(d.name, d.publicKey);
-    const key = this.deviceKeys.get(device);
-    if (!key) throw new RelayError('DEVICE_UNKNOWN', `no device named ${device}`);
-    return key;
+    let info: DeviceInfo;
+    try {
+      info = await this.conn.request<DeviceInfo>('devices.get', { name: device });
+    } catch (e) {
+      if (e instanceof RelayError && (e.code === 'NOT_FOUND' || e.code === 'BAD_REQUEST'))
+        throw new RelayError('DEVICE_UNKNOWN', `no device named ${device}`);
+      throw e;
+    }
+    this.deviceKeys.set(device, info.publicKey);
+    return info.publicKey;
   }
 }
 

@@ -32,6 +32,21 @@ export interface OperatorInfo {
   role: Role;
 }
 
+/** One line of the relay's audit log (audit.list): who did what to which device, when, and how it ended. */
+export interface AuditEntry {
+  /** ISO 8601. */
+  time: string;
+  /** The operator (or device) name that acted. */
+  actor: string;
+  /** `open` for a channel, else the method and its subject, e.g. `devices.add`, `operators.remove bob`. */
+  action: string;
+  device: string | null;
+  /** The channel kind of an `open` (or `ota` for deployment actions), else null. */
+  channelKind: string | null;
+  /** `ok`, the refusal's close-code name, `cancelled`, or an id the action produced. */
+  result: string;
+}
+
 /** What a device reports about itself (event `telemetry`, device → relay). */
 export interface Telemetry {
   firmwareVersion?: string;
@@ -46,28 +61,38 @@ export interface Telemetry {
 /** Methods, their params and their results. */
 export interface Methods {
   whoami: { params: Record<string, never>; result: { name: string; role: Role | null; kind: PeerKind } };
-  'devices.list': { params: Record<string, never>; result: DeviceInfo[] };
+  'devices.list': { params: { offset?: number; limit?: number }; result: DeviceInfo[] };
+  'devices.get': { params: { name: string }; result: DeviceInfo };
   'devices.add': { params: { name: string; publicKey: string; tags: Record<string, string> }; result: DeviceInfo };
   'devices.remove': { params: { name: string }; result: { name: string } };
   'operators.add': { params: { name: string; publicKey: string; role: Role }; result: OperatorInfo };
   'operators.list': { params: Record<string, never>; result: OperatorInfo[] };
+  'operators.remove': { params: { name: string }; result: { name: string } };
   'enroll.create': {
     params: { tags: Record<string, string>; uses: number; ttlSeconds: number };
     result: { token: string };
   };
   'fleet.subscribe': { params: Record<string, never>; result: { devices: DeviceInfo[] } };
+  'audit.list': { params: { device?: string; limit?: number }; result: AuditEntry[] };
 }
 export type MethodName = keyof Methods;
 export const METHOD_NAMES: readonly MethodName[] = [
   'whoami',
   'devices.list',
+  'devices.get',
   'devices.add',
   'devices.remove',
   'operators.add',
   'operators.list',
+  'operators.remove',
   'enroll.create',
   'fleet.subscribe',
+  'audit.list',
 ];
+
+/** Newest audit entries audit.list returns when no limit is given, and the most it returns. */
+export const AUDIT_LIST_DEFAULT = 50;
+export const AUDIT_LIST_MAX = 100;
 
 /** Events and their data. `telemetry` goes device → relay; the others relay → subscribed operators. */
 export interface Events {
@@ -147,9 +172,28 @@ export function parseParams<M extends MethodName>(
       if (!isPublicKeyText(p.publicKey)) return bad('publicKey: base64url ed25519 public key (43 characters)');
       if (p.tags !== undefined && !isTags(p.tags)) return bad('tags: an object of string values');
       return ok({ name: p.name, publicKey: p.publicKey, tags: (p.tags as Record<string, string>) ?? {} } as never);
+    case 'devices.list':
+      if (p.offset !== undefined && !isInt(p.offset, 0, Number.MAX_SAFE_INTEGER)) return bad('offset: a whole number');
+      if (p.limit !== undefined && !isInt(p.limit, 1, 10_000)) return bad('limit: a whole number from 1 to 10000');
+      return ok({
+        ...(p.offset !== undefined && { offset: p.offset }),
+        ...(p.limit !== undefined && { limit: p.limit }),
+      } as never);
+    case 'devices.get':
     case 'devices.remove':
       if (!isName(p.name)) return bad('name: a device name');
       return ok({ name: p.name } as never);
+    case 'operators.remove':
+      if (!isName(p.name)) return bad('name: an operator name');
+      return ok({ name: p.name } as never);
+    case 'audit.list':
+      if (p.device !== undefined && !isName(p.device)) return bad('device: a device name');
+      if (p.limit !== undefined && !isInt(p.limit, 1, AUDIT_LIST_MAX))
+        return bad(`limit: a whole number from 1 to ${AUDIT_LIST_MAX}`);
+      return ok({
+        ...(p.device !== undefined && { device: p.device }),
+        limit: p.limit ?? AUDIT_LIST_DEFAULT,
+      } as never);
     case 'operators.add':
       if (!isName(p.name)) return bad('name: letters, digits, . _ - (max 64), starting with a letter or digit');
       if (!isPublicKeyText(p.publicKey)) return bad('publicKey: base64url ed25519 public key (43 characters)');

@@ -13,12 +13,15 @@ const anyOperator: readonly Role[] = ['admin', 'deployer', 'debugger', 'viewer']
 const methodRoles: Readonly<Record<MethodName, readonly Role[]>> = {
   whoami: anyOperator,
   'devices.list': anyOperator,
+  'devices.get': anyOperator,
   'fleet.subscribe': anyOperator,
   'devices.add': ['admin'],
   'devices.remove': ['admin'],
   'operators.add': ['admin'],
   'operators.list': ['admin'],
+  'operators.remove': ['admin'],
   'enroll.create': ['admin'],
+  'audit.list': ['admin'],
 };
 
 /** May an operator with `role` open a channel of `kind`? (viewer: logs; debugger: rsp, console, logs; deployer: ota, logs; admin: all) */

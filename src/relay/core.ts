@@ -3,6 +3,7 @@ import type WebSocket from 'ws';
 import type { Logger } from '../common/log';
 import { CloseCode, closeCodeName } from '../protocol/closeCodes';
 import { decodeFrame, encodeFrame, FrameType } from '../protocol/frame';
+import { deviceSilenceLimitMs } from '../protocol/keepalive';
 import { controlHandlers } from './control';
 import { handleControl } from './control/dispatch';
 import type { ControlHandler, RelayContext } from './control/handler';
@@ -48,7 +49,7 @@ export class RelayCore implements RelayContext {
     });
   }
 
-  /** Takes over an authenticated WebSocket; an older connection of the same identity is closed with REPLACED. */
+  /** Takes over an authenticated WebSocket; an older connection of the same device is closed with REPLACED. */
   attach(ws: WebSocket, identity: PeerIdentity, address: string): Peer {
     const peer = new Peer(identity, ws, address);
     const old = this.hub.add(peer);
@@ -59,7 +60,13 @@ export class RelayCore implements RelayContext {
     });
     ws.on('close', (code: number) => this.release(peer, code));
     ws.on('error', (err: Error) => this.log.debug('socket error', { peer: peer.name, error: err.message }));
-    this.log.info('connected', { kind: identity.kind, name: identity.name, address, replaced: old !== undefined });
+    this.log.info('connected', {
+      kind: identity.kind,
+      name: identity.name,
+      address,
+      replaced: old !== undefined,
+      ...(identity.kind === 'device' && { keepaliveSec: identity.keepaliveSec }),
+    });
     if (identity.kind === 'device') {
       identity.device.lastSeen = peer.connectedAt.toISOString();
       this.store.devices.touch(identity.name, peer.connectedAt).catch((err: unknown) => {
@@ -82,13 +89,22 @@ export class RelayCore implements RelayContext {
     this.release(peer, code);
   }
 
-  /** Pings peers silent for about an interval and terminates those silent for two (HEARTBEAT_TIMEOUT). */
+  /**
+   * One liveness tick, every `intervalMs`. Operators silent for about an interval are pinged, and cut off after
+   * two. Devices are never pinged — on a cellular link every exchange costs data and radio energy — but keep
+   * their link alive themselves at the interval they declared; one silent for two of those plus one relay
+   * interval is cut off. Both end with HEARTBEAT_TIMEOUT.
+   */
   heartbeat(nowMs: number, intervalMs: number): void {
     // A tenth of an interval of slack, so a peer heard just after the last tick is still pinged on this one.
     const slack = intervalMs / 10;
     for (const peer of [...this.hub.peers()]) {
       const silent = nowMs - peer.lastHeard;
-      if (silent >= 2 * intervalMs - slack) this.terminate(peer, CloseCode.HEARTBEAT_TIMEOUT);
+      const id = peer.identity;
+      if (id.kind === 'device') {
+        if (silent >= deviceSilenceLimitMs(id.keepaliveSec, intervalMs))
+          this.terminate(peer, CloseCode.HEARTBEAT_TIMEOUT);
+      } else if (silent >= 2 * intervalMs - slack) this.terminate(peer, CloseCode.HEARTBEAT_TIMEOUT);
       else if (silent >= intervalMs - slack) peer.ws.ping();
     }
   }

@@ -9,9 +9,12 @@ import { Outbox, type Priority } from './outbox';
 import type { Route } from './route';
 import type { DeviceRecord } from './store/types';
 
-/** Who authenticated: a registered device (with its record) or an operator with a role. */
+/**
+ * Who authenticated: a registered device (with its record and the keepalive interval it declared, in seconds)
+ * or an operator with a role.
+ */
 export type PeerIdentity =
-  | { kind: 'device'; name: string; publicKey: string; device: DeviceRecord }
+  | { kind: 'device'; name: string; publicKey: string; device: DeviceRecord; keepaliveSec: number }
   | { kind: 'operator'; name: string; publicKey: string; role: Role };
 
 let nextPeerId = 1;

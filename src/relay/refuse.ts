@@ -4,11 +4,14 @@ import type { Duplex } from 'node:stream';
 import { AuthHeader } from '../protocol/auth';
 import { closeMessage, httpStatusFor, type CloseCode } from '../protocol/closeCodes';
 
-/** Answers a raw upgrade socket with the refusal and destroys it once the answer is written. */
-export function refuseUpgrade(socket: Duplex, code: CloseCode): void {
+/**
+ * Answers a raw upgrade socket with the refusal and destroys it once the answer is written. The body is the code's
+ * message, or `detail` when the caller has a more useful line that reveals nothing (a malformed header's rule).
+ */
+export function refuseUpgrade(socket: Duplex, code: CloseCode, detail?: string): void {
   if (socket.destroyed) return;
   const status = httpStatusFor(code);
-  const body = closeMessage(code) + '\n';
+  const body = (detail ?? closeMessage(code)) + '\n';
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +

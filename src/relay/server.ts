@@ -25,7 +25,10 @@ export interface RelayOptions {
   /** PEM certificate chain and private key: the relay then speaks wss:// itself. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   log?: Logger;
-  /** Ping interval of the liveness check; peers silent for two are cut off. Default 30 s. */
+  /**
+   * Liveness tick, default 30 s. Operators are pinged after one silent interval and cut off after two; devices are
+   * never pinged and are cut off after two of their declared keepalive intervals plus one of these.
+   */
   heartbeatMs?: number;
   /** Failed-handshake limit per client address. */
   failureLimits?: Partial<FailureLimits>;
@@ -116,7 +119,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     limiter.fail(address, Date.now());
     core.metrics.handshakeFailed(closeCodeName(code) ?? String(code));
     log.info('handshake refused', { address, code: closeCodeName(code), reason });
-    refuseUpgrade(socket, code);
+    // A malformed request learns which rule it broke; authentication failures get only their code's message.
+    refuseUpgrade(socket, code, code === CloseCode.PROTOCOL_ERROR ? reason : undefined);
   };
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
@@ -127,7 +131,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       core.metrics.handshakeFailed('RATE_LIMITED');
       return refuseUpgrade(socket, CloseCode.RATE_LIMITED);
     }
-    if ((req.url ?? '').split('?')[0] !== '/v1/connect') return fail(socket, address, CloseCode.PROTOCOL_ERROR, 'path');
+    if ((req.url ?? '').split('?')[0] !== '/v1/connect')
+      return fail(socket, address, CloseCode.PROTOCOL_ERROR, 'unknown path: connect to /v1/connect');
     const result = await authenticate(
       { store, challenges, now: () => new Date() },
       req.headers,

@@ -19,7 +19,7 @@ import { decodeFrame, FrameType } from '../../src/protocol/frame';
 import { generateIdentity, type Identity } from '../../src/protocol/identity';
 import { startRelay } from '../../src/relay';
 import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
-import { WireTap } from '../link/wireTap';
+import { WireTap, WsOpcode } from '../link/wireTap';
 import { FakeStub } from './fakeStub';
 import { RspClient } from './rspClient';
 
@@ -322,10 +322,15 @@ describe('agent (real relay, GDB stub double)', function () {
 });
 
 describe('agent keepalive (real relay)', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
+  const idleMs = 12_000;
 
-  async function appPingsWhileIdle(heartbeatMs: number, keepaliveSec: number, idleMs: number): Promise<number> {
-    const fx = await startRelayFixture(heartbeatMs);
+  /**
+   * One agent with a 5 s keepalive (the smallest a device may declare) behind a wire tap, against a relay whose
+   * operator heartbeat ticks every second; `during` runs while the link is watched for `idleMs`.
+   */
+  async function watchAgent(during: (fx: RelayFixture) => Promise<void>) {
+    const fx = await startRelayFixture(1000);
     const stub = await FakeStub.start();
     const tap = await WireTap.start(fx.relay.port);
     const id = await fx.addDevice('idle-1');
@@ -333,7 +338,7 @@ describe('agent keepalive (real relay)', function () {
       relay: tap.url,
       identity: id,
       target: new GdbServerTarget('127.0.0.1', stub.port),
-      keepaliveSec,
+      keepaliveSec: 5,
       log: silentLogger,
     });
     try {
@@ -341,8 +346,15 @@ describe('agent keepalive (real relay)', function () {
       await agent.whenConnected();
       await new Promise((r) => setTimeout(r, 300)); // the one RTT sample at connect is not idle traffic
       const before = tap.messages.length;
-      await new Promise((r) => setTimeout(r, idleMs));
-      return tap.messages.slice(before).filter((m) => m.dir === 'up' && m.payload[1] === FrameType.PING).length;
+      await during(fx);
+      const seen = tap.messages.slice(before);
+      const info = await fx.admin.request('devices.get', { name: 'idle-1' });
+      return {
+        appPings: seen.filter((m) => m.dir === 'up' && m.opcode === 0x2 && m.payload[1] === FrameType.PING).length,
+        relayWsPings: seen.filter((m) => m.dir === 'down' && m.opcode === WsOpcode.ping).length,
+        connected: agent.connected,
+        online: info.online,
+      };
     } finally {
       await agent.stop();
       await tap.close();
@@ -351,12 +363,42 @@ describe('agent keepalive (real relay)', function () {
     }
   }
 
-  it('sends no PINGs of its own while the relay’s heartbeat keeps the link busy', async () => {
-    assert.equal(await appPingsWhileIdle(200, 0.5, 2500), 0);
+  it('keeps an idle link alive by itself: a PING per silent interval, never pinged by the relay, stays online', async () => {
+    const seen = await watchAgent(() => new Promise((r) => setTimeout(r, idleMs)));
+    assert.equal(seen.relayWsPings, 0, 'the relay pinged the device');
+    assert.ok(seen.appPings >= 2, `only ${seen.appPings} keepalive PINGs in ${idleMs} ms with a 5 s keepalive`);
+    // Twelve relay heartbeat ticks passed: the device was judged by its own 5 s keepalive, not the relay's 1 s.
+    assert.ok(seen.connected && seen.online);
   });
 
-  it('PINGs when the link is silent for a keepalive interval', async () => {
-    assert.ok((await appPingsWhileIdle(60_000, 0.4, 2500)) >= 3);
+  it('sends no keepalive PINGs while other traffic keeps the link busy', async () => {
+    const seen = await watchAgent(async (fx) => {
+      const channel = await fx.admin.openChannel('idle-1', 'rsp');
+      const rsp = new RspClient(channel);
+      for (let t = 0; t < idleMs; t += 1000) {
+        assert.equal(await rsp.request('?'), 'S05');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      channel.end();
+    });
+    assert.equal(seen.appPings, 0);
+    assert.ok(seen.connected && seen.online);
+  });
+
+  it('refuses a keepalive a relay would not accept, naming the range', () => {
+    for (const keepaliveSec of [4, 3601, 7.5]) {
+      assert.throws(
+        () =>
+          new Agent({
+            relay: 'ws://127.0.0.1:1',
+            identity: generateIdentity(),
+            target: {} as never,
+            keepaliveSec,
+            log: silentLogger,
+          }),
+        /whole seconds from 5 to 3600/,
+      );
+    }
   });
 });
 

@@ -1,10 +1,13 @@
-// The link against a real relay on real sockets: authentication outcomes as typed errors, control calls, RTT, replacement.
+// The link against a real relay on real sockets: authentication outcomes as typed errors, control calls, RTT,
+// device replacement vs. several operator connections, and E2E opens in a fleet too big for one listing.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { connect } from '../../src/link/connect';
+import type { Connection } from '../../src/link/connection';
 import { RelayError } from '../../src/link/errors';
-import { connectOperator } from '../../src/link/operatorClient';
-import { generateIdentity } from '../../src/protocol/identity';
+import { connectOperator, type OperatorClient } from '../../src/link/operatorClient';
+import { generateIdentity, type Identity } from '../../src/protocol/identity';
 import { startRelayFixture, type RelayFixture } from './relayFixture';
 
 async function refusedWith(p: Promise<unknown>, code: string): Promise<RelayError> {
@@ -78,19 +81,101 @@ describe('link (real relay)', () => {
     }
   });
 
-  it('tells the older connection it was REPLACED when the same key connects again', async () => {
+  /** A device on the link that echoes every channel's data back, prefixed. */
+  async function echoDevice(identity: Identity, tag = 'echo'): Promise<Connection> {
+    const device = await connect(fx.url, identity, { keepaliveSec: 0 });
+    device.acceptChannels((incoming) => {
+      const ch = incoming.accept();
+      ch.on('data', (d: Buffer) => ch.write(Buffer.concat([Buffer.from(`${tag}:`), d])));
+      ch.on('error', () => undefined);
+    });
+    return device;
+  }
+
+  async function echoes(client: OperatorClient, device: string, text: string): Promise<string> {
+    const ch = await client.openChannel(device, 'rsp');
+    ch.write(text);
+    const [reply] = (await once(ch, 'data')) as [Buffer];
+    ch.destroy();
+    return reply.toString();
+  }
+
+  it('lets one operator key hold several connections at once (editor and CLI), each fully working', async () => {
     const id = await fx.addOperator('otto', 'debugger');
-    const first = await connectOperator({ relay: fx.url, identity: id });
-    const closed = new Promise<RelayError>((resolve) => first.onClose(resolve));
-    const second = await connectOperator({ relay: fx.url, identity: id });
+    const deviceId = await fx.addDevice('bench-twin');
+    const device = await echoDevice(deviceId);
+    const editor = await connectOperator({ relay: fx.url, identity: id });
+    const cli = await connectOperator({ relay: fx.url, identity: id });
     try {
-      const why = await closed;
+      // Had the second connection replaced the first, the first would already be closed by now.
+      assert.deepEqual(await editor.request('whoami'), { name: 'otto', role: 'debugger', kind: 'operator' });
+      assert.deepEqual(await cli.request('whoami'), { name: 'otto', role: 'debugger', kind: 'operator' });
+      const [a, b] = await Promise.all([
+        echoes(editor, 'bench-twin', 'from-editor'),
+        echoes(cli, 'bench-twin', 'from-cli'),
+      ]);
+      assert.deepEqual([a, b], ['echo:from-editor', 'echo:from-cli']);
+    } finally {
+      editor.close();
+      cli.close();
+      device.close();
+    }
+  });
+
+  it('removing an operator revokes every connection it holds', async () => {
+    const id = await fx.addOperator('olga', 'viewer');
+    const first = await connectOperator({ relay: fx.url, identity: id });
+    const second = await connectOperator({ relay: fx.url, identity: id });
+    const closed = [first, second].map((c) => new Promise<RelayError>((resolve) => c.onClose(resolve)));
+    await fx.admin.request('operators.remove', { name: 'olga' });
+    assert.deepEqual(
+      (await Promise.all(closed)).map((why) => why.code),
+      ['REVOKED', 'REVOKED'],
+    );
+  });
+
+  it('replaces a device’s older connection when it connects again, and routes to the new one', async () => {
+    const id = await fx.addDevice('pump-twin');
+    const old = await echoDevice(id, 'old');
+    const fresh = await echoDevice(id, 'new');
+    try {
+      const why = await old.closed;
       assert.equal(why.code, 'REPLACED');
       assert.equal(why.closeCode, 4041);
-      assert.deepEqual(await second.request('whoami'), { name: 'otto', role: 'debugger', kind: 'operator' });
-      await refusedWith(first.request('whoami'), 'REPLACED');
+      await refusedWith(old.request('whoami'), 'REPLACED');
+      assert.equal(await echoes(fx.admin, 'pump-twin', 'hi'), 'new:hi');
     } finally {
-      second.close();
+      fresh.close();
+    }
+  });
+
+  it('opens an end-to-end channel in a fleet too big for one devices.list reply (60 devices)', async () => {
+    const ids: Identity[] = [];
+    for (let i = 0; i < 60; i++) {
+      const id = generateIdentity();
+      const tags = { site: 'lab-north', hw: 'stm32u585-rev-b', ring: i < 6 ? 'canary' : 'stable' };
+      await fx.admin.request('devices.add', {
+        name: `fleet-${String(i).padStart(2, '0')}`,
+        publicKey: id.publicKeyText,
+        tags,
+      });
+      ids.push(id);
+    }
+    // The premise: the whole fleet no longer fits one control frame.
+    await refusedWith(fx.admin.request('devices.list'), 'FRAME_TOO_LARGE');
+    const device = await echoDevice(ids[59]);
+    const debuggerId = await fx.addOperator('dana', 'debugger');
+    const client = await connectOperator({ relay: fx.url, identity: debuggerId });
+    try {
+      assert.equal(await echoes(client, 'fleet-59', '$g#67'), 'echo:$g#67');
+      const info = await client.request('devices.get', { name: 'fleet-59' });
+      assert.equal(info.publicKey, ids[59].publicKeyText);
+      assert.equal(info.online, true);
+      await refusedWith(client.request('devices.get', { name: 'fleet-60' }), 'NOT_FOUND');
+      await refusedWith(client.openChannel('fleet-60', 'rsp'), 'DEVICE_UNKNOWN');
+    } finally {
+      client.close();
+      device.close();
     }
   });
 

@@ -2,9 +2,14 @@
 // records every message, and can alter relay→peer messages in place (what a compromised relay could do).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
+/** WebSocket opcodes of control frames a test may look for. */
+export const WsOpcode = { close: 0x8, ping: 0x9, pong: 0xa } as const;
+
 /** One WebSocket message seen on the wire, unmasked. `up` = peer → relay, `down` = relay → peer. */
 export interface TappedMessage {
   dir: 'up' | 'down';
+  /** WebSocket opcode: 0x2 binary (an Outpost frame), 0x8 close, 0x9 ping, 0xa pong. */
+  opcode: number;
   payload: Buffer;
 }
 
@@ -41,6 +46,7 @@ class FrameSplitter {
     }
     for (;;) {
       if (this.buf.length < 2) return;
+      const opcode = this.buf[0] & 0x0f;
       const masked = (this.buf[1] & 0x80) !== 0;
       let len = this.buf[1] & 0x7f;
       let offset = 2;
@@ -60,7 +66,7 @@ class FrameSplitter {
       this.buf = this.buf.subarray(offset + len);
       const payload = Buffer.from(raw.subarray(offset));
       if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= raw[maskOffset + (i % 4)];
-      this.onMessage({ dir: this.dir, payload }, raw, offset);
+      this.onMessage({ dir: this.dir, opcode, payload }, raw, offset);
       this.forward(raw);
     }
   }

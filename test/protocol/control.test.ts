@@ -105,5 +105,29 @@ describe('roles', () => {
     assert.ok(mayCall('viewer', 'devices.list') && mayCall('viewer', 'fleet.subscribe') && mayCall('viewer', 'whoami'));
     assert.ok(!mayCall('deployer', 'devices.add') && !mayCall('debugger', 'enroll.create'));
     assert.ok(mayCall('admin', 'operators.add'));
+    assert.ok(mayCall('viewer', 'devices.get'));
+    assert.ok(!mayCall('deployer', 'operators.remove') && mayCall('admin', 'operators.remove'));
+    assert.ok(!mayCall('debugger', 'audit.list') && mayCall('admin', 'audit.list'));
+  });
+
+  it('validates devices.get, devices.list paging, operators.remove and audit.list params', () => {
+    assert.deepEqual(parseParams('devices.get', { name: 'pump-7' }), { ok: true, value: { name: 'pump-7' } });
+    assert.ok(!parseParams('devices.get', {}).ok);
+    assert.deepEqual(parseParams('devices.list', {}), { ok: true, value: {} });
+    assert.deepEqual(parseParams('devices.list', { offset: 40, limit: 40 }), {
+      ok: true,
+      value: { offset: 40, limit: 40 },
+    });
+    assert.ok(!parseParams('devices.list', { offset: -1 }).ok);
+    assert.ok(!parseParams('devices.list', { limit: 0 }).ok);
+    assert.ok(!parseParams('operators.remove', { name: 'no spaces' }).ok);
+    assert.deepEqual(parseParams('audit.list', {}), { ok: true, value: { limit: 50 } });
+    assert.deepEqual(parseParams('audit.list', { device: 'pump-7', limit: 5 }), {
+      ok: true,
+      value: { device: 'pump-7', limit: 5 },
+    });
+    assert.ok(!parseParams('audit.list', { limit: 101 }).ok);
+    assert.ok(!parseParams('audit.list', { device: '../x' }).ok);
+    for (const m of ['devices.get', 'operators.remove', 'audit.list']) assert.ok(isMethodName(m), m);
   });
 });

@@ -274,6 +274,18 @@ describe('relay: hostile and malformed input', function () {
       assert.deepEqual([taken.status, taken.code], [401, CloseCode.NAME_TAKEN]);
     });
 
+    it('refuses a malformed keepalive declaration with PROTOCOL_ERROR and a line naming the rule', async () => {
+      for (const value of ['2', '86400', 'soon']) {
+        const headers = { ...(await signedHeaders(relay, deviceId)), 'x-outpost-keepalive': value };
+        const out = await upgrade(relay.url, relay.host, headers);
+        assert.ok(!out.ok, value);
+        assert.deepEqual(
+          [out.status, out.code, out.body],
+          [400, CloseCode.PROTOCOL_ERROR, 'x-outpost-keepalive: whole seconds from 5 to 3600\n'],
+        );
+      }
+    });
+
     it('refuses an upgrade on another path', async () => {
       const out = await upgrade(relay.url, relay.host, await signedHeaders(relay, deviceId), '/v2/connect');
       assert.ok(!out.ok && out.code === CloseCode.PROTOCOL_ERROR);

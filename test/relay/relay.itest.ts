@@ -10,7 +10,7 @@ import { CloseCode } from '../../src/protocol/closeCodes';
 import { controlFrame } from '../../src/protocol/frame';
 import { generateIdentity } from '../../src/protocol/identity';
 import { authHeaders } from '../../src/protocol/auth';
-import { runOutpost } from '../helpers/outpostCli';
+import { runOutpost, startOutpost } from '../helpers/outpostCli';
 import { connectRaw, httpGet } from '../helpers/rawPeer';
 import { startRelayProcess, type RelayUnderTest } from '../helpers/relayProcess';
 
@@ -36,8 +36,9 @@ async function waitForDevice(
   relay: RelayUnderTest,
   name: string,
   pred: (d: ListedDevice) => boolean,
+  attempts = 50,
 ): Promise<ListedDevice> {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < attempts; i++) {
     const d = (await listDevices(relay)).find((x) => x.name === name);
     if (d && pred(d)) return d;
     await new Promise((r) => setTimeout(r, 100));
@@ -223,16 +224,54 @@ describe('outpost relay (separate process)', function () {
     assert.equal(untrusted.stderr.trim().split('\n').length, 1);
   });
 
-  it('cuts off a peer that stops answering pings and shows it offline', async () => {
+  it('cuts off an operator that stops answering pings', async () => {
     const relay = await start({ extraArgs: ['--heartbeat', '1s'] });
     const id = generateIdentity();
-    await addDevice(relay, 'mute', id.publicKeyText);
-    const device = await connectRaw(relay, id, { autoPong: false });
-    await waitForDevice(relay, 'mute', (d) => d.online);
-    const closed = await device.closed;
+    const add = await runOutpost([
+      'operator',
+      'add',
+      'mute-op',
+      '--pubkey',
+      id.publicKeyText,
+      '--role',
+      'viewer',
+      '--relay',
+      relay.url,
+      '--key',
+      relay.adminKey,
+    ]);
+    assert.equal(add.code, 0, add.stderr);
+    const operator = await connectRaw(relay, id, { autoPong: false });
+    const closed = await operator.closed;
     assert.equal(closed.code, 1006, 'terminated without a close handshake');
-    await waitForDevice(relay, 'mute', (d) => !d.online);
-    assert.match(relay.process.stderr(), /"code":"HEARTBEAT_TIMEOUT"/);
+    assert.match(relay.process.stderr(), /"name":"mute-op","code":"HEARTBEAT_TIMEOUT"/);
+  });
+
+  it('shows a device offline when its agent freezes (SIGSTOP), judged by the keepalive it declared', async () => {
+    const relay = await start({ extraArgs: ['--heartbeat', '1s'] });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-frozen-'));
+    const keyFile = path.join(dir, 'frozen.key');
+    const key = await runOutpost(['keys', 'new', '--out', keyFile]);
+    assert.equal(key.code, 0, key.stderr);
+    await addDevice(relay, 'frozen', key.stdout.trim());
+    // No GDB server is needed until someone debugs: the agent only has to stay connected.
+    const agent = await startOutpost(
+      ['agent', '--relay', relay.url, '--key', keyFile, '--target', 'gdb://127.0.0.1:1', '--keepalive', '5s'],
+      { cwd: dir },
+    );
+    try {
+      await agent.waitFor(/agent connected as frozen\n/);
+      await waitForDevice(relay, 'frozen', (d) => d.online);
+      assert.match(relay.process.stderr(), /"name":"frozen"[^\n]*"keepaliveSec":5/);
+      agent.child.kill('SIGSTOP');
+      // 2 × 5 s + one 1 s relay tick; polled well past that.
+      await waitForDevice(relay, 'frozen', (d) => !d.online, 60);
+      assert.match(relay.process.stderr(), /"name":"frozen","code":"HEARTBEAT_TIMEOUT"/);
+    } finally {
+      agent.child.kill('SIGCONT');
+      await agent.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad --listen or unreadable TLS files with one line and a non-zero exit', async () => {

@@ -85,7 +85,7 @@ describe('Router', () => {
       audit: (e) => audit.push(e),
     };
     router = new Router(ctx);
-    dev = peer({ kind: 'device', name: 'pump', publicKey: 'pump-key', device: record('pump') });
+    dev = peer({ kind: 'device', name: 'pump', publicKey: 'pump-key', device: record('pump'), keepaliveSec: 600 });
     op = peer({ kind: 'operator', name: 'ann', publicKey: 'ann-key', role: 'debugger' });
     hub.add(dev.peer);
     hub.add(op.peer);

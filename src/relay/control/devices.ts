@@ -1,10 +1,10 @@
-// `devices.list`, `devices.add`, `devices.remove`: the fleet registry, with presence; removal revokes a live connection.
+// `devices.list`, `devices.get`, `devices.add`, `devices.remove`: the fleet registry with presence; removal revokes.
 import { CloseCode } from '../../protocol/closeCodes';
 import { MAX_JSON_PAYLOAD } from '../../protocol/frame';
 import { deviceInfo } from '../deviceInfo';
 import { StoreConflictError } from '../store/store';
 import { ControlError, type ControlHandler } from './handler';
-import { optionalInt, paramsOf } from './params';
+import { paramsOf } from './params';
 
 /** Room left in a CONTROL frame for the response envelope around the result. */
 const resultBudget = MAX_JSON_PAYLOAD - 64;
@@ -16,8 +16,7 @@ const resultBudget = MAX_JSON_PAYLOAD - 64;
 export const devicesList: ControlHandler = {
   method: 'devices.list',
   async handle(ctx, _peer, params) {
-    const offset = optionalInt(params, 'offset', 0, Number.MAX_SAFE_INTEGER);
-    const limit = optionalInt(params, 'limit', 1, 10_000);
+    const { offset, limit } = paramsOf('devices.list', params);
     const all = (await ctx.store.devices.list()).map((r) => deviceInfo(r, ctx.hub.device(r.name)));
     if (offset === undefined && limit === undefined) {
       if (Buffer.byteLength(JSON.stringify(all)) > resultBudget) {
@@ -37,6 +36,17 @@ export const devicesList: ControlHandler = {
       fitting.push(d);
     }
     return fitting;
+  },
+};
+
+/** One device by name (what a client needs before an E2E open, whatever the fleet's size); NOT_FOUND if unknown. */
+export const devicesGet: ControlHandler = {
+  method: 'devices.get',
+  async handle(ctx, _peer, params) {
+    const { name } = paramsOf('devices.get', params);
+    const record = await ctx.store.devices.byName(name);
+    if (!record) throw new ControlError('NOT_FOUND', `no device named "${name}"`);
+    return deviceInfo(record, ctx.hub.device(name));
   },
 };
 

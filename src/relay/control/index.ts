@@ -1,5 +1,6 @@
 // The table of control methods the relay answers; a new area adds its handlers here.
-import { devicesAdd, devicesList, devicesRemove } from './devices';
+import { auditList } from './audit';
+import { devicesAdd, devicesGet, devicesList, devicesRemove } from './devices';
 import { enrollCreate } from './enroll';
 import { fleetSubscribe } from './fleetSubscribe';
 import type { ControlHandler } from './handler';
@@ -11,6 +12,7 @@ export const controlHandlers: ReadonlyMap<string, ControlHandler> = new Map(
   [
     whoami,
     devicesList,
+    devicesGet,
     devicesAdd,
     devicesRemove,
     operatorsAdd,
@@ -18,5 +20,6 @@ export const controlHandlers: ReadonlyMap<string, ControlHandler> = new Map(
     operatorsRemove,
     enrollCreate,
     fleetSubscribe,
+    auditList,
   ].map((h) => [h.method, h]),
 );

@@ -4,6 +4,6 @@ import type { AuditEntry } from './types';
 /** Audit persistence. */
 export interface AuditRepo {
   append(entry: AuditEntry): Promise<void>;
-  /** The newest entries first, at most `limit`. */
-  recent(limit: number): Promise<AuditEntry[]>;
+  /** The newest entries first, at most `limit`; with `device`, only entries about that device. */
+  recent(limit: number, device?: string): Promise<AuditEntry[]>;
 }

@@ -20,6 +20,11 @@ export const auditMigrations: Migration[] = [
     );
     CREATE INDEX audit_log_time ON audit_log (time)`,
   },
+  {
+    // audit.list for one device reads its newest entries without scanning the whole log.
+    id: 'audit-2',
+    sql: `CREATE INDEX audit_log_device ON audit_log (device, id)`,
+  },
 ];
 
 interface AuditRow {
@@ -42,8 +47,12 @@ export class SqliteAuditRepo implements AuditRepo {
     ).run(entry.time, entry.actor, entry.action, entry.device, entry.channelKind, entry.result);
   }
 
-  async recent(limit: number): Promise<AuditEntry[]> {
-    const rows = stmt(this.db, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
+  async recent(limit: number, device?: string): Promise<AuditEntry[]> {
+    const rows = (
+      device === undefined
+        ? stmt(this.db, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
+        : stmt(this.db, 'SELECT * FROM audit_log WHERE device = ? ORDER BY id DESC LIMIT ?').all(device, limit)
+    ) as AuditRow[];
     return rows.map((r) => ({
       time: r.time,
       actor: r.actor,
