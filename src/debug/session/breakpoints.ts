@@ -7,6 +7,7 @@ import { num, str, tuple, tuples } from '../mi/read';
 import type { SessionContext } from './context';
 import { parseHitCondition } from './hitCondition';
 import { parseLogMessage, type LogPart } from './logMessage';
+import { sourceOf } from './sourceRef';
 
 /** A GDB breakpoint the session owns, and how a hit on it is handled. */
 export interface BreakpointEntry {
@@ -169,7 +170,7 @@ export class BreakpointRegistry {
         id: entry.id,
         verified: !pending,
         line: num(where, 'line'),
-        source: fullname ? { name: str(where, 'file'), path: fullname } : undefined,
+        source: fullname ? sourceOf(fullname) : undefined,
         instructionReference: pending ? undefined : addr,
         message: pending ? 'no code at this location in the loaded ELF' : undefined,
       };

@@ -6,6 +6,7 @@ import { isTuple, list, num, str, tuples } from '../mi/read';
 import type { MiTuple } from '../mi/types';
 import type { SessionContext } from './context';
 import { resolveAddress } from './memory';
+import { sourceOf } from './sourceRef';
 
 /** Longest Thumb-2 instruction: windows are sized so they surely hold the instructions asked for. */
 const MAX_INSN = 4;
@@ -25,7 +26,7 @@ export function flattenDisassembly(results: MiTuple): DebugProtocol.Disassembled
       instruction: (str(insn, 'inst') ?? '').replace(/\t/g, ' '),
       instructionBytes: str(insn, 'opcodes'),
       symbol: func ? (offset ? `${func}+${offset}` : func) : undefined,
-      location: fullname ? { name: str(src, 'file') ?? fullname, path: fullname } : undefined,
+      location: fullname ? sourceOf(fullname) : undefined,
       line,
     });
   };

@@ -5,6 +5,7 @@ import { stackListFrames } from '../mi/commands/stack';
 import { num, str, tuples } from '../mi/read';
 import type { MiTuple } from '../mi/types';
 import { frameIdOf, levelOf, THREAD_ID, type SessionContext } from './context';
+import { sourceOf } from './sourceRef';
 
 /** GDB's name for the frame pushed by exception entry. */
 const EXCEPTION_FRAME = '<signal handler called>';
@@ -55,7 +56,7 @@ function toStackFrame(f: MiTuple, caller: MiTuple | undefined): DebugProtocol.St
     column: line ? 1 : 0,
     instructionPointerReference: addr,
   };
-  if (fullname) frame.source = { name: str(f, 'file') ?? fullname, path: fullname };
+  if (fullname) frame.source = sourceOf(fullname);
   else frame.presentationHint = 'subtle';
   return frame;
 }
