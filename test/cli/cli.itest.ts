@@ -159,11 +159,32 @@ describe('outpost CLI (separate processes)', function () {
       'operator add',
       'enroll-token create',
       'agent',
+      'audit',
     ]) {
       assert.match(help.stdout, new RegExp(`^  ${name} `, 'm'), name);
     }
     const one = await runOutpost(['enroll-token', 'create', '--help']);
     assert.match(one.stdout, /^usage: outpost enroll-token create \[options\]$/m);
     assert.match(one.stdout, /--ttl DURATION/);
+  });
+
+  it('refuses an agent keepalive the relay would not accept, before connecting', async () => {
+    for (const value of ['2s', '2h', '7.5']) {
+      const r = await runOutpost([
+        'agent',
+        '--relay',
+        'ws://127.0.0.1:1',
+        '--key',
+        path.join(dir, 'absent.key'),
+        '--target',
+        'gdb://127.0.0.1:1',
+        '--keepalive',
+        value,
+      ]);
+      assert.deepEqual(
+        [r.code, r.stderr],
+        [2, `outpost: bad --keepalive "${value}": use whole seconds from 5s to 1h\n`],
+      );
+    }
   });
 });

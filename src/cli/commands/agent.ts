@@ -9,6 +9,7 @@ import { otaBootFirmware } from '../../agent/otaServices';
 import { readIdentityFile } from '../../common/identityFile';
 import { createLogger } from '../../common/log';
 import { isPublicKeyText } from '../../protocol/control';
+import { isKeepaliveSec } from '../../protocol/keepalive';
 import { isName } from '../../protocol/json';
 import { defineCommand } from '../command';
 import { runDevice } from '../deviceRun';
@@ -46,7 +47,7 @@ export default defineCommand({
     keepalive: {
       type: 'string',
       value: 'DURATION',
-      description: `keepalive when the link is silent (default ${DEFAULT_KEEPALIVE_SEC}s)`,
+      description: `PING after this much silence on the link; the relay expects it (5s to 1h, default ${DEFAULT_KEEPALIVE_SEC}s)`,
     },
   },
   async run({ options }, io) {
@@ -56,9 +57,12 @@ export default defineCommand({
     }
     const bad = options.trust.find((k) => !isPublicKeyText(k.trim()));
     if (bad !== undefined) throw usageError(`--trust "${bad}" is not a public key (43 base64url characters)`);
+    const keepaliveSec = options.keepalive ? parseDuration('keepalive', options.keepalive) : undefined;
+    if (keepaliveSec !== undefined && !isKeepaliveSec(keepaliveSec)) {
+      throw usageError(`bad --keepalive "${options.keepalive}": use whole seconds from 5s to 1h`);
+    }
     const { relay, keyFile } = relaySettings(options, io);
     const identity = readIdentityFile(keyFile);
-    const keepaliveSec = options.keepalive ? parseDuration('keepalive', options.keepalive) : undefined;
     const baud = options.baud ? parsePositiveInt('baud', options.baud) : undefined;
     const log = createLogger('agent', (line) => io.stderr.write(line + '\n'));
     const keyId = createHash('sha256').update(identity.publicKeyText).digest('hex').slice(0, 12);

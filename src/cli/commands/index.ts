@@ -1,6 +1,7 @@
 // The table of `outpost` commands: each lives in its own file in this folder; add yours here in one line.
 import type { Command } from '../command';
 import agent from './agent';
+import audit from './audit';
 import consoleCommand from './console';
 import deploy from './deploy';
 import deploymentAbort from './deploymentAbort';
@@ -35,6 +36,7 @@ export const commands: readonly Command[] = [
   operatorAdd,
   operatorRm,
   enrollTokenCreate,
+  audit,
   agent,
   sim,
   consoleCommand,
