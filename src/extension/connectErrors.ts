@@ -37,6 +37,15 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+// The link reports every failed dial as CONNECTION_FAILED with the OS code (ECONNREFUSED, …) in its message:
+// name that code when there is one, else the link's own words (an HTTP status, a server that is not a relay).
+function networkReason(code: string, detail: string): string {
+  const os = Object.keys(NETWORK_CODES).find((c) => c.startsWith('E') && new RegExp(`\\b${c}\\b`).test(detail));
+  if (os) return NETWORK_CODES[os];
+  if (code === 'CONNECTION_FAILED') return detail;
+  return NETWORK_CODES[code] ?? detail;
+}
+
 const detailOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 /**
@@ -47,7 +56,7 @@ export function describeConnectError(err: unknown, relay: string, publicKey?: st
   const code = codeOf(err) ?? '';
   const detail = detailOf(err);
   if (code in NETWORK_CODES || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(detail)) {
-    const why = NETWORK_CODES[code] ?? detail;
+    const why = networkReason(code, detail);
     return {
       kind: 'unreachable',
       message: `Cannot reach the Outpost relay at ${relay} (${why}). Check the URL (setting outpost.relay) and that the relay is running (\`outpost relay\`).`,

@@ -16,6 +16,18 @@ describe('connect errors', () => {
     assert.match(p.message, /outpost\.relay/);
   });
 
+  it("names the OS reason the link's CONNECTION_FAILED carries, else the link's own words", () => {
+    const refused = new RelayError(
+      'CONNECTION_FAILED',
+      'cannot reach the relay at http://127.0.0.1:7600/v1/challenge: ECONNREFUSED',
+    );
+    assert.match(describeConnectError(refused, RELAY).message, /at ws:\/\/127\.0\.0\.1:7600 \(connection refused\)\./);
+    const notRelay = new RelayError('CONNECTION_FAILED', 'relay answered HTTP 404: Not Found');
+    const p = describeConnectError(notRelay, RELAY);
+    assert.equal(p.kind, 'unreachable');
+    assert.match(p.message, /\(relay answered HTTP 404: Not Found\)\. Check the URL/);
+  });
+
   it('finds the network code through an error cause', () => {
     const cause = Object.assign(new Error('getaddrinfo ENOTFOUND relay.invalid'), { code: 'ENOTFOUND' });
     assert.equal(describeConnectError(new Error('failed', { cause }), RELAY).kind, 'unreachable');
