@@ -1,6 +1,7 @@
 // The sim target for real: QEMU mps2-an505 running the sample firmware, its UART, and gdb-multiarch on its stub.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TargetError } from '../../src/agent/targets/errors';
@@ -10,6 +11,7 @@ import { readFirmwareInfo } from '../../src/platformio/firmwareInfo';
 import { FirmwareError } from '../../src/platformio/firmwareErrors';
 import { buildSimFirmware, type SimBuildResult } from '../../src/platformio/simBuild';
 import { sampleProjectDir } from '../../src/platformio/sampleProject';
+import { processes, processRow, waitUntilGone } from '../helpers/processes';
 import { sampleFirmware } from './helpers/firmware';
 import { runGdb } from './helpers/gdb';
 import { collectLines, waitForLine } from './helpers/uartLines';
@@ -165,6 +167,49 @@ describe('sim target (QEMU mps2-an505)', function () {
     const values = Array.from({ length: 50 }, () => sim.rssi());
     assert.ok(values.every((v) => v >= -113 && v <= -51));
     assert.ok(new Set(values).size > 1);
+  });
+
+  describe('process supervision', () => {
+    // Live QEMU processes running this ELF (a copy with its own name tells a test's QEMU from others').
+    const qemuRunning = (elf: string): number[] =>
+      processes()
+        .filter((p) => !p.zombie && p.cmd.startsWith('qemu-system-arm') && p.cmd.includes(elf))
+        .map((p) => p.pid);
+
+    it("runs QEMU in a process group of its own: a terminal's Ctrl-C reaches only its supervisor", async () => {
+      const sim = await boot();
+      const qemu = processRow(sim.pid!);
+      assert.ok(qemu, 'QEMU runs');
+      assert.equal(qemu.pgid, sim.pid, 'QEMU leads its own process group');
+      assert.notEqual(qemu.pgid, processRow(process.pid)!.pgid);
+    });
+
+    it('leaves no QEMU behind when stopped while starting', async () => {
+      const elf = join(work, 'stopped-while-starting.elf');
+      copyFileSync(fw.elf, elf);
+      const sim = new SimTarget({ firmware: elf });
+      started.push(sim);
+      const starting = sim.start().catch((err: unknown) => err);
+      await sim.stop();
+      await starting;
+      assert.deepEqual(qemuRunning(elf), []);
+      assert.equal(sim.pid, undefined);
+    });
+
+    it('kills QEMU when the process that started it exits without stopping it', async () => {
+      const elf = join(work, 'unstopped.elf');
+      copyFileSync(fw.elf, elf);
+      const fixture = join(__dirname, 'fixtures', 'unstoppedSim.ts');
+      const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
+        execFile(process.execPath, ['--import', 'tsx', fixture, elf], { timeout: 60_000 }, (err, out) =>
+          err ? reject(err) : resolve({ stdout: out }),
+        ),
+      );
+      const pid = Number(/^qemu (\d+)$/m.exec(stdout)?.[1]);
+      assert.ok(pid > 0, stdout);
+      await waitUntilGone(pid, 'QEMU of an exited process');
+      assert.deepEqual(qemuRunning(elf), []);
+    });
   });
 
   describe('bad input', () => {

@@ -86,12 +86,20 @@ export interface OutpostProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code; SIGKILL after a grace period. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * Ctrl-C as a terminal sends it: SIGINT to the process's whole process group (it leads one, as a shell job
+   * does), then resolves with the exit code like stop().
+   */
+  interrupt(): Promise<number | null>;
 }
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 
-/** Starts `outpost ARGS…` in the background. Tests must stop() it in an after hook. */
+/**
+ * Starts `outpost ARGS…` in the background, in a process group of its own like a shell job. Tests must stop() it
+ * in an after hook.
+ */
 export async function startOutpost(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
@@ -101,6 +109,7 @@ export async function startOutpost(
     cwd: options.cwd ?? root,
     env: { ...isolatedEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   running.add(child);
   let out = '';
@@ -113,6 +122,14 @@ export async function startOutpost(
   );
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const stopWith = async (send: () => void): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    send();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
   return {
     child,
     stdout: () => out,
@@ -151,13 +168,7 @@ export async function startOutpost(
         child.once('exit', onExit);
       });
     },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    stop: (signal = 'SIGTERM') => stopWith(() => child.kill(signal)),
+    interrupt: () => stopWith(() => process.kill(-child.pid!, 'SIGINT')),
   };
 }

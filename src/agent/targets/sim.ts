@@ -1,5 +1,5 @@
 // The `sim` target: QEMU mps2-an505 (Cortex-M33) running a firmware ELF, supervised, with its UART and GDB stub.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
@@ -12,6 +12,7 @@ import { StreamUart } from '../uart/streamUart';
 import { TargetError } from './errors';
 import { freeLoopbackPort } from './freePort';
 import { connectGdbSocket } from './gdbConnect';
+import { signalGroup, spawnGroup } from '../../common/processGroup';
 import { QmpClient } from './qmp';
 import { qemuArgs } from './qemuArgs';
 import { RssiWalk } from './rssiWalk';
@@ -54,6 +55,10 @@ interface Running {
  *
  * When the last GDB connection from connectGdb() closes and the core is still halted (a debugger that vanished
  * without detaching, e.g. a dropped link), the simulator resumes it: a device in the field keeps running.
+ *
+ * QEMU runs in a process group of its own: a Ctrl-C in the terminal reaches only this process, which then stops
+ * QEMU itself (a QEMU killed by the terminal first would look like a crash and be restarted). It is killed if
+ * this process exits without stopping it.
  */
 export class SimTarget extends EventEmitter implements Target {
   readonly kind = 'sim' as const;
@@ -71,6 +76,8 @@ export class SimTarget extends EventEmitter implements Target {
   private restartTimer?: NodeJS.Timeout;
   private openGdbSockets = 0;
   private lastPort?: number;
+  /** The QEMU boot under way (start, image install, crash restart), settled either way; stop() waits for it. */
+  private booting?: Promise<void>;
 
   constructor(private readonly options: SimTargetOptions) {
     super();
@@ -97,9 +104,14 @@ export class SimTarget extends EventEmitter implements Target {
   }
 
   /** Checks the firmware, boots QEMU and resolves once the GDB stub listens. */
-  async start(): Promise<void> {
-    if (this.state !== 'idle') throw new TargetError('NOT_STARTED', 'the simulator was already started');
+  start(): Promise<void> {
+    if (this.state !== 'idle')
+      return Promise.reject(new TargetError('NOT_STARTED', 'the simulator was already started'));
     this.state = 'starting';
+    return this.track(this.boot());
+  }
+
+  private async boot(): Promise<void> {
     try {
       this.info = { ...(await readFirmwareInfo(this.elf)), board: SIM_BOARD };
       this.workDir = await mkdtemp(join(tmpdir(), 'outpost-sim-'));
@@ -120,6 +132,15 @@ export class SimTarget extends EventEmitter implements Target {
   async installImage(elfPath: string): Promise<FirmwareInfo> {
     this.requireRunning();
     const next = { ...(await readFirmwareInfo(elfPath)), board: SIM_BOARD };
+    this.requireRunning(); // not stopped while the ELF was read
+    await this.track(this.bootImage(elfPath, next));
+    this.log.info('image installed', { version: next.version, buildId: next.buildId });
+    this.emit('image', this.firmware());
+    return this.firmware();
+  }
+
+  // Power-cycles QEMU onto `elfPath`, back onto the previous image if the new one does not start.
+  private async bootImage(elfPath: string, next: FirmwareInfo): Promise<void> {
     const previous = { elf: this.elf, info: this.info };
     this.state = 'restarting';
     await this.shutdownQemu();
@@ -136,9 +157,6 @@ export class SimTarget extends EventEmitter implements Target {
       throw err;
     }
     this.state = 'running';
-    this.log.info('image installed', { version: next.version, buildId: next.buildId });
-    this.emit('image', this.firmware());
-    return this.firmware();
   }
 
   /** Resets the simulated core (like the reset button): the firmware boots again, QEMU keeps running. */
@@ -165,8 +183,10 @@ export class SimTarget extends EventEmitter implements Target {
     return this.rssiWalk.next();
   }
 
-  /** Stops QEMU (QMP quit, then signals) and removes its files. Safe to call more than once. */
+  /** Stops QEMU (QMP quit, then signals) and removes its files. Safe to call more than once, and during start(). */
   async stop(): Promise<void> {
+    // A QEMU still booting is let come up, then stopped: cut short, it would be left running with no owner.
+    await this.booting;
     if (this.state === 'stopped') return;
     this.state = 'stopping';
     clearTimeout(this.restartTimer);
@@ -204,7 +224,7 @@ export class SimTarget extends EventEmitter implements Target {
     const qmpSocket = join(this.workDir!, `qmp-${port}.sock`);
     const args = qemuArgs({ elf: this.elf, gdbPort: port, qmpSocket });
     this.log.debug('starting QEMU', { args });
-    const child = spawn(this.qemuBinary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnGroup(this.qemuBinary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const stderrTail: string[] = [];
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => {
@@ -220,7 +240,7 @@ export class SimTarget extends EventEmitter implements Target {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        signalGroup(child, 'SIGKILL');
         this.uart.detach();
         reject(err);
       };
@@ -283,7 +303,7 @@ export class SimTarget extends EventEmitter implements Target {
     const delay = this.restartDelay;
     this.restartDelay = Math.min(this.restartDelay * 2, MAX_RESTART_DELAY_MS);
     this.restartTimer = setTimeout(() => {
-      this.launch().then(
+      this.track(this.launch()).then(
         () => {
           if (this.state !== 'restarting') return void this.shutdownQemu();
           this.state = 'running';
@@ -325,13 +345,21 @@ export class SimTarget extends EventEmitter implements Target {
       else child.once('exit', () => resolve());
     });
     qmp.execute('quit').catch((err: Error) => this.log.debug('QMP quit', { error: err.message }));
-    const escalate = setTimeout(() => child.kill('SIGTERM'), 3000);
-    const kill = setTimeout(() => child.kill('SIGKILL'), 6000);
+    const escalate = setTimeout(() => signalGroup(child, 'SIGTERM'), 3000);
+    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), 6000);
     await exited;
     clearTimeout(escalate);
     clearTimeout(kill);
     qmp.close();
     this.uart.detach();
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.booting = work.then(
+      () => undefined,
+      () => undefined, // the caller of the boot handles its failure
+    );
+    return work;
   }
 
   private async cleanupWorkDir(): Promise<void> {

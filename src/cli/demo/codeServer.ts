@@ -1,12 +1,13 @@
 // Starts a local code-server (VS Code in the browser) with the Outpost extension installed, for `outpost demo` and UI tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../../common/log';
+import { spawnGroup, stopProcessGroup } from '../../common/processGroup';
 import { CliError } from '../errors';
 import { writeUserSettings } from './codeServerSettings';
-import { stopProcessGroup, waitForUrl } from './processGroup';
+import { waitForUrl } from './serverReady';
 
 /** Where scripts/setup-code-server.sh installs code-server, relative to the project root. */
 export const CODE_SERVER_INSTALL_DIR = '.tools/code-server';
@@ -99,13 +100,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     opts.folder,
   ];
   // Its own process group, so stop() can end the extension host and helpers with it.
-  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stopOnExit = (): void => killGroupNow(child);
-  process.once('exit', stopOnExit);
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', stopOnExit);
-    await stopProcessGroup(child);
-  };
+  const child = spawnGroup(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = (): Promise<void> => stopProcessGroup(child);
   try {
     const url = await waitForUrl(
       'code-server',
@@ -156,14 +152,5 @@ async function installExtensions(
   if (code !== 0 || installed < vsix.length) {
     const last = output.trim().split('\n').pop() || `exit code ${code}`;
     throw new CliError(`installing ${vsix.join(', ')} into code-server failed: ${last}`);
-  }
-}
-
-function killGroupNow(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }

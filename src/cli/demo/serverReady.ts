@@ -1,4 +1,4 @@
-// A server child process in its own process group: wait until it announces and answers on its URL; stop it whole.
+// Waits until a server child process announces its URL and answers on it.
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
@@ -45,32 +45,6 @@ export async function waitForUrl(
     throw new CliError(`${name} did not serve within ${timeoutMs / 1000} s: ${tail.slice(-3).join(' | ')}`);
   })();
   return Promise.race([ready, exited]);
-}
-
-/** Ends the child's whole process group: SIGTERM, then SIGKILL for anything still alive after `graceMs`. */
-export async function stopProcessGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
-  const pgid = child.pid;
-  if (pgid === undefined) return;
-  if (!signalGroup(pgid, 'SIGTERM')) return;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    await sleep(100);
-    if (!signalGroup(pgid, 0)) return;
-  }
-  signalGroup(pgid, 'SIGKILL');
-  // Bounded: an orphan whose parent never reaps it stays a zombie, which still counts as a member of the group.
-  for (let i = 0; i < 40 && signalGroup(pgid, 0); i++) await sleep(50);
-}
-
-/** Sends `signal` to process group `pgid`; false when the group no longer exists. */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
 }
 
 function answers(url: string): Promise<boolean> {
