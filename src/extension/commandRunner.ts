@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { PlatformioError } from '../platformio/errors';
 import type { ConnectProblem } from './connectErrors';
+import { DeviceUnavailable } from './deviceErrors';
 import { Commands } from './ids';
 import { NotAvailableYet } from './notAvailable';
 import { ConnectFailed, NotConnected } from './relayConnection';
@@ -56,6 +57,12 @@ export async function reportError(s: Services, where: string, err: unknown): Pro
     return showError(`Outpost: ${err.message}`, ['Connect…', () => vscode.commands.executeCommand(Commands.connect)]);
   }
   if (err instanceof NotAvailableYet) return showError(err.message);
+  if (err instanceof DeviceUnavailable) {
+    return showError(`Outpost: ${err.message}`, [
+      'Show Fleet',
+      () => vscode.commands.executeCommand(Commands.showFleet),
+    ]);
+  }
   if (err instanceof PlatformioError) {
     if (err.code === 'NO_PLATFORMIO_INI') {
       return showError(`Outpost: ${err.message}`, [

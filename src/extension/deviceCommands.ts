@@ -13,7 +13,7 @@ import type { PioEnvTarget } from './pioCodeLens';
 import { NotConnected } from './relayConnection';
 import type { Services } from './services';
 import { currentProjectDir } from './workspaceProject';
-import { connectedOpener } from './deviceChannels';
+import { commandOpener } from './deviceChannels';
 import { openDeviceConsole } from './deviceConsole';
 import { execOnDevice } from './deviceExec';
 
@@ -181,7 +181,7 @@ async function relayAction(
 async function openTunnel(s: Services, arg: unknown): Promise<void> {
   const device = await targetDevice(s, arg, 'Outpost: open a GDB tunnel to which device?');
   if (!device) return;
-  const tunnel = await s.tunnels.open(connectedOpener(s), device);
+  const tunnel = await s.tunnels.open(commandOpener(s), device);
   const address = `${tunnel.host}:${tunnel.port}`;
   const choice = await vscode.window.showInformationMessage(
     `Outpost: GDB server for ${device} listening on ${address} (target extended-remote ${address}).`,
@@ -202,7 +202,7 @@ async function reboot(s: Services, arg: unknown): Promise<void> {
   );
   if (ok !== 'Reboot') return;
   // The firmware's command interpreter answers `reboot` and then resets (the sample's does; see examples/).
-  const reply = await execOnDevice(connectedOpener(s), device, 'reboot');
+  const reply = await execOnDevice(commandOpener(s), device, 'reboot');
   if (reply.exitCode !== 0) {
     throw new Error(`${device} did not reboot: \`reboot\` exited with ${reply.exitCode}: ${reply.output.trim()}`);
   }
@@ -216,11 +216,11 @@ export function registerDeviceCommands(s: Services): vscode.Disposable[] {
     registerCommand(s, Commands.deploy, (arg) => deploy(s, arg)),
     registerCommand(s, Commands.openConsole, async (arg) => {
       const device = await targetDevice(s, arg, 'Outpost: open the console of which device?');
-      if (device) await openDeviceConsole(connectedOpener(s), device);
+      if (device) await openDeviceConsole(commandOpener(s), device);
     }),
     registerCommand(s, Commands.showLogs, async (arg) => {
       const device = await targetDevice(s, arg, 'Outpost: show the logs of which device?');
-      if (device) await s.logs.show(connectedOpener(s), device);
+      if (device) await s.logs.show(commandOpener(s), device);
     }),
     registerCommand(s, Commands.openTunnel, (arg) => openTunnel(s, arg)),
     registerCommand(s, Commands.rebootDevice, (arg) => reboot(s, arg)),
