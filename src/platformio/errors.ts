@@ -12,7 +12,8 @@ export type PlatformioErrorCode =
   | 'INTERPOLATION_CYCLE' // ${a.b} refers back to itself, directly or through others
   | 'EXTENDS_CYCLE' // `extends` chains back to the section itself
   | 'BAD_INTERPOLATION' // ${this.__env__} outside an environment, and the like
-  | 'NO_BUILD_OUTPUT'; // the environment has not been built (no firmware.elf)
+  | 'NO_BUILD_OUTPUT' // the environment has not been built (no firmware.elf)
+  | 'NOT_EDITABLE'; // an edit would have to go into a file Outpost does not edit (extra_configs)
 
 /** An error reading a PlatformIO project, with a one-line message that says what to do. */
 export class PlatformioError extends Error {

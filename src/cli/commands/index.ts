@@ -20,6 +20,7 @@ import logs from './logs';
 import operatorAdd from './operatorAdd';
 import operatorRm from './operatorRm';
 import operators from './operators';
+import pioSetup from './pioSetup';
 import relay from './relay';
 import sim from './sim';
 import tunnel from './tunnel';
@@ -49,6 +50,7 @@ export const commands: readonly Command[] = [
   deploymentPause,
   deploymentResume,
   deploymentAbort,
+  pioSetup,
   demo,
   debugAdapter,
 ];
