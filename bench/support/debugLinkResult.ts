@@ -19,6 +19,8 @@ export interface LegFigures {
   packets: number;
   /** Commands by kind over all samples, most frequent first, e.g. {"m": 12, "g": 2}. */
   kinds: Record<string, number>;
+  /** The first sample's commands in order (up to 40 chars each): where its round trips went. */
+  firstSequence: string[];
 }
 
 /** One request compared across the legs; ratio = Outpost RTTs / plain RTTs. */
@@ -66,12 +68,16 @@ export function legFigures(
   sessions: { timed: TimedRequest[]; packets: PacketSeen[] }[],
   rttMs: number,
 ): Map<string, LegFigures> {
-  const byName = new Map<string, { ms: number[]; packets: number[]; kinds: Record<string, number> }>();
+  const byName = new Map<
+    string,
+    { ms: number[]; packets: number[]; kinds: Record<string, number>; first: string[] | undefined }
+  >();
   for (const { timed, packets } of sessions) {
     for (const r of timed) {
-      const acc = byName.get(r.name) ?? { ms: [], packets: [], kinds: {} };
+      const acc = byName.get(r.name) ?? { ms: [], packets: [], kinds: {}, first: undefined };
       byName.set(r.name, acc);
       const cmds = commandsIn(r, packets);
+      acc.first ??= cmds.map((c) => c.p);
       acc.ms.push(r.end - r.start);
       acc.packets.push(cmds.length);
       for (const c of cmds) acc.kinds[packetKind(c.p)] = (acc.kinds[packetKind(c.p)] ?? 0) + 1;
@@ -81,7 +87,14 @@ export function legFigures(
   for (const [name, acc] of byName) {
     const ms = median(acc.ms);
     const kinds = Object.fromEntries(Object.entries(acc.kinds).sort((a, b) => b[1] - a[1]));
-    out.set(name, { samples: acc.ms.length, ms, rtts: round1(ms / rttMs), packets: median(acc.packets), kinds });
+    out.set(name, {
+      samples: acc.ms.length,
+      ms,
+      rtts: round1(ms / rttMs),
+      packets: median(acc.packets),
+      kinds,
+      firstSequence: acc.first ?? [],
+    });
   }
   return out;
 }
