@@ -12,7 +12,7 @@ import { demoLayout } from '../../src/cli/demo/demoLayout';
 import { buildDemoFirmware, prepareWorkspace } from '../../src/cli/demo/demoWorkspace';
 import { registerDemoFleet } from '../../src/cli/demo/fleetRegistration';
 import { ensureIdentityFile } from '../../src/cli/demo/identities';
-import { startSimDevice, type SimDevice } from '../../src/cli/demo/simDevice';
+import { startSimDevice, type SimDevice } from '../../src/agent/device';
 import { deployBuild } from '../../src/extension/deployBuild';
 import { connectOperator } from '../../src/link/operatorClient';
 import type { Identity } from '../../src/protocol/identity';

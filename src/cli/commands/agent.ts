@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_KEEPALIVE_SEC } from '../../agent/agent';
+import { deviceTarget } from '../../agent/device';
 import type { Target } from '../../agent/target';
-import { createTarget, parseTargetUri, TargetError } from '../../agent/targets';
-import { otaBootFirmware } from '../../agent/otaServices';
+import { TargetError } from '../../agent/targets';
 import { readIdentityFile } from '../../common/identityFile';
 import { createLogger } from '../../common/log';
 import { isPublicKeyText } from '../../protocol/control';
@@ -71,10 +71,8 @@ export default defineCommand({
     let target: Target;
     try {
       // A simulator restarts on the image OTA installed and confirmed, not on the --firmware it began with.
-      const installed = parseTargetUri(options.target).kind === 'sim' ? otaBootFirmware(stateDir) : undefined;
-      const firmware = installed ?? (options.firmware && path.resolve(io.cwd, options.firmware));
-      target = createTarget(installed ? 'sim' : options.target, {
-        firmware,
+      target = deviceTarget(options.target, stateDir, {
+        firmware: options.firmware && path.resolve(io.cwd, options.firmware),
         serialPort: options.serial,
         baud,
         board: options.board,

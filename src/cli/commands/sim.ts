@@ -1,8 +1,7 @@
 // `outpost sim`: one simulated STM32U5-class device (QEMU mps2-an505 running firmware) with its agent, until Ctrl-C.
 import fs from 'node:fs';
 import path from 'node:path';
-import { otaBootFirmware } from '../../agent/otaServices';
-import { SimTarget } from '../../agent/targets';
+import { simTarget } from '../../agent/device';
 import { resolveConfig } from '../../common/config';
 import { createLogger } from '../../common/log';
 import { RelayError } from '../../link/errors';
@@ -56,7 +55,7 @@ export default defineCommand({
 
     const log = createLogger('sim', (line) => io.stderr.write(line + '\n'));
     // A restarted sim boots the image OTA installed and confirmed, not the firmware it began with.
-    const target = new SimTarget({ firmware: otaBootFirmware(stateDir) ?? firmware, logger: log.child('target') });
+    const target = simTarget(stateDir, { firmware, logger: log.child('target') });
     try {
       await runDevice(
         {

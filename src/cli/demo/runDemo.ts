@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectOperator } from '../../link/operatorClient';
 import type { DeviceInfo } from '../../protocol/control';
+import { startSimDevice } from '../../agent/device';
 import { startRelay } from '../../relay';
 import { findCodeServerEntry, startCodeServer } from './codeServer';
 import { DEMO_OPERATOR, demoDevices, formatTags } from './demoFleet';
@@ -16,7 +17,6 @@ import { waitForFleetOnline } from './fleetOnline';
 import { registerDemoFleet } from './fleetRegistration';
 import { ensureIdentityFile } from './identities';
 import { ensurePortFree } from './portCheck';
-import { startSimDevice } from './simDevice';
 import { Teardown } from './teardown';
 
 /** How to run the demo. */
