@@ -14,6 +14,7 @@ import { NotConnected } from './relayConnection';
 import type { Services } from './services';
 import { currentProjectDir } from './workspaceProject';
 import { commandOpener } from './deviceChannels';
+import { fleetProblem } from './deviceErrors';
 import { openDeviceConsole } from './deviceConsole';
 import { execOnDevice } from './deviceExec';
 
@@ -181,6 +182,9 @@ async function relayAction(
 async function openTunnel(s: Services, arg: unknown): Promise<void> {
   const device = await targetDevice(s, arg, 'Outpost: open a GDB tunnel to which device?');
   if (!device) return;
+  // Checked now: the tunnel opens no channel to the device until a GDB connects.
+  const problem = fleetProblem(device, s.fleet.get(device));
+  if (problem) throw problem;
   const tunnel = await s.tunnels.open(commandOpener(s), device);
   const address = `${tunnel.host}:${tunnel.port}`;
   const choice = await vscode.window.showInformationMessage(

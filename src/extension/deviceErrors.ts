@@ -17,6 +17,25 @@ export class DeviceUnavailable extends Error {
   }
 }
 
+const offline = (device: string): DeviceUnavailable =>
+  new DeviceUnavailable(
+    device,
+    'offline',
+    `${device} is offline: its agent is not connected to the relay. Try again once the Fleet view shows it online.`,
+  );
+
+const unknown = (device: string): DeviceUnavailable =>
+  new DeviceUnavailable(device, 'unknown', `the relay has no device named "${device}".`);
+
+/**
+ * What keeps a command from a device as the Fleet view knows it (`listed`: its entry there): unknown or offline,
+ * the same errors the relay's refusals become; undefined for a device online now.
+ */
+export function fleetProblem(device: string, listed: { online: boolean } | undefined): DeviceUnavailable | undefined {
+  if (!listed) return unknown(device);
+  return listed.online ? undefined : offline(device);
+}
+
 /**
  * The error to report when opening a `kind` channel to `device` failed: the relay's refusals (the link's RelayError
  * codes) become a DeviceUnavailable naming the device; anything else is returned as it is.
@@ -25,13 +44,9 @@ export function deviceChannelError(err: unknown, device: string, kind: ChannelKi
   const code = (err as { code?: unknown } | undefined)?.code;
   switch (code) {
     case 'DEVICE_OFFLINE':
-      return new DeviceUnavailable(
-        device,
-        'offline',
-        `${device} is offline: its agent is not connected to the relay. Try again once the Fleet view shows it online.`,
-      );
+      return offline(device);
     case 'DEVICE_UNKNOWN':
-      return new DeviceUnavailable(device, 'unknown', `the relay has no device named "${device}".`);
+      return unknown(device);
     case 'CHANNEL_REFUSED': {
       const prefix = closeMessage(CloseCode.CHANNEL_REFUSED) + ': ';
       const text = (err as Error).message;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { RelayError } from '../../src/link/errors';
 import { CloseCode } from '../../src/protocol/closeCodes';
-import { deviceChannelError, DeviceUnavailable } from '../../src/extension/deviceErrors';
+import { deviceChannelError, DeviceUnavailable, fleetProblem } from '../../src/extension/deviceErrors';
 
 describe('device command errors', () => {
   it('names the offline device and when to try again', () => {
@@ -31,5 +31,14 @@ describe('device command errors', () => {
   it('leaves other failures as they are', () => {
     const lost = new RelayError('CONNECTION_LOST', 'connection to the relay lost');
     assert.equal(deviceChannelError(lost, 'sensor-01', 'console'), lost);
+  });
+
+  it('says the same of a device the Fleet view lists as offline or does not list, and nothing of an online one', () => {
+    const offline = fleetProblem('sensor-02', { online: false });
+    assert.ok(offline instanceof DeviceUnavailable);
+    assert.equal(offline.problem, 'offline');
+    assert.match(offline.message, /^sensor-02 is offline: /);
+    assert.equal(fleetProblem('sensor-9', undefined)?.message, 'the relay has no device named "sensor-9".');
+    assert.equal(fleetProblem('sensor-01', { online: true }), undefined);
   });
 });

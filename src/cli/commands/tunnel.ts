@@ -2,9 +2,8 @@
 import { isIP, type Socket } from 'node:net';
 import { createLogger, type LogLevel } from '../../common/log';
 import { stubKindFor } from '../../debug/tunnel/deviceConnector';
-import { monitorFilter } from '../../debug/tunnel/monitorFilter';
-import { refuseGdbClient } from '../../debug/tunnel/refuseClient';
-import { openRspTunnel, type RspTunnel, type RspTunnelOptions } from '../../debug/tunnel/rspTunnel';
+import { openGdbTunnel, type GdbTunnelOptions } from '../../debug/tunnel/gdbTunnel';
+import type { RspTunnel } from '../../debug/tunnel/rspTunnel';
 import { defineCommand } from '../command';
 import { deviceError, offlineDevice, unknownDevice } from '../deviceChannel';
 import { CliError, usageError } from '../errors';
@@ -25,10 +24,10 @@ function hostPort(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** openRspTunnel with the listen failures users cause (port taken, address not here) as one line. */
-async function listenTunnel(options: RspTunnelOptions & { host: string; port: number }): Promise<RspTunnel> {
+/** openGdbTunnel with the listen failures users cause (port taken, address not here) as one line. */
+async function listenTunnel(options: GdbTunnelOptions & { host: string; port: number }): Promise<RspTunnel> {
   try {
-    return await openRspTunnel(options);
+    return await openGdbTunnel(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const where = hostPort(options.host, options.port);
@@ -76,13 +75,11 @@ export default defineCommand({
       const found = (await listDevices(await link.client())).find((d) => d.name === device);
       if (!found) throw unknownDevice(device);
       if (!found.online) throw offlineDevice(device);
-      const kind = stubKindFor(found.board);
       tunnel = await listenTunnel({
         host: listen.host,
         port: listen.port,
         log,
-        maxSessions: 1,
-        filter: monitorFilter(kind),
+        kind: stubKindFor(found.board),
         open: async () => {
           try {
             return await (await link.client()).openChannel(device, 'rsp');
@@ -90,12 +87,10 @@ export default defineCommand({
             throw deviceError(err, device, 'rsp');
           }
         },
-        refuse: (socket: Socket, reason: string) => {
+        onRefused: (socket: Socket, reason: string) =>
           notice(
             `refused a GDB connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}: ${reason}`,
-          );
-          refuseGdbClient(socket, reason);
-        },
+          ),
       });
       io.stdout.write(`gdb server listening on ${hostPort(tunnel.host, tunnel.port)}\n`);
       await new Promise<void>((resolve) => {
