@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { readLogs } from '../../src/agent/uart/logsClient';
 import type { LogsMessage } from '../../src/agent/uart/logsWire';
-import { startSimDevice, type SimDevice as FleetDevice } from '../../src/cli/demo/simDevice';
+import { startSimDevice, type SimDevice as FleetDevice } from '../../src/agent/device';
 import { readIdentityFile, writeIdentityFile } from '../../src/common/identityFile';
 import { silentLogger } from '../../src/common/log';
 import { connectOperator, type OperatorClient } from '../../src/link/operatorClient';
