@@ -1,14 +1,19 @@
-// Idle traffic of one real agent (keepalive, relay heartbeat, telemetry) per hour, against a device that PINGs on every interval.
+// Idle traffic of real agents per device-hour, counted on the wire (IP packets and bytes) in a private network namespace.
 //
-// Runs a relay in this process and measures every byte of the device's WebSocket connection (both directions,
-// WebSocket framing included) through a counting TCP proxy. Time is compressed: all intervals (relay heartbeat,
-// agent keepalive, telemetry poll and rate limit) are divided by --scale, so --minutes of wall time cover
-// minutes × scale minutes of device time; byte counts per interval do not depend on the scale.
-//   npx tsx bench/idle-traffic.ts [--minutes 3] [--scale 20] [--heartbeat 30]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect, type Server } from 'node:net';
+// The bench re-runs itself under `unshare --net` (needs root) with only loopback up, so the loopback counters of
+// /proc/net/dev hold exactly the traffic between the relay and the devices of this bench: IP and TCP headers,
+// pure ACKs and WebSocket framing included, nothing estimated (loopback counts IP bytes: no link-layer header).
+// A cellular link adds its own radio framing on top, the same for every design compared here.
+//
+// Time is compressed: every interval (relay heartbeat, keepalive, telemetry poll and rate limit) is divided by
+// --scale, so --minutes of wall time cover minutes × scale device-minutes; what is sent per interval does not
+// depend on the scale (TCP's delayed ACK is not scaled, and is far shorter than any interval here).
+//   npx tsx bench/idle-traffic.ts [--minutes 4] [--scale 30] [--devices 10]
+// Prints one line per case and writes bench/results/idle-traffic.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, DEFAULT_KEEPALIVE_SEC } from '../src/agent/agent';
 import type { Target } from '../src/agent/target';
@@ -18,47 +23,42 @@ import { readIdentityFile } from '../src/common/identityFile';
 import { silentLogger } from '../src/common/log';
 import { connect } from '../src/link/connect';
 import { connectOperator } from '../src/link/operatorClient';
-import { generateIdentity } from '../src/protocol/identity';
-import { startRelay } from '../src/relay';
+import { generateIdentity, type Identity } from '../src/protocol/identity';
+import { isKeepaliveSec } from '../src/protocol/keepalive';
+import { startRelay, type RunningRelay } from '../src/relay';
 
 const { values: flags } = parseArgs({
   options: {
-    minutes: { type: 'string', default: '3' },
-    scale: { type: 'string', default: '20' },
-    /** The relay's heartbeat interval in seconds (the contract's default is 30). */
-    heartbeat: { type: 'string', default: '30' },
+    minutes: { type: 'string', default: '4' },
+    scale: { type: 'string', default: '30' },
+    devices: { type: 'string', default: '10' },
   },
 });
 const minutes = Number(flags.minutes);
 const scale = Number(flags.scale);
-const heartbeatSec = Number(flags.heartbeat);
-/** IPv4 + TCP with timestamps, per segment; each message is one segment plus (about) one ACK the other way. */
-const tcpIpHeader = 52;
+const deviceCount = Number(flags.devices);
+/** The relay's default heartbeat (operators only now); the old design pinged every device at this rhythm. */
+const heartbeatSec = 30;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Counts the bytes and reads (≈ segments) crossing a TCP proxy. */
-async function countingProxy(
-  targetPort: number,
-): Promise<{ server: Server; url: string; counts: { bytes: number; chunks: number } }> {
-  const counts = { bytes: 0, chunks: 0 };
-  const server = createServer((client) => {
-    const upstream = tcpConnect(targetPort, '127.0.0.1');
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      from.setNoDelay(true);
-      from.on('data', (d: Buffer) => {
-        counts.bytes += d.length;
-        counts.chunks++;
-        to.write(d);
-      });
-      from.on('close', () => to.destroy());
-      from.on('error', () => to.destroy());
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const a = server.address();
-  return { server, url: `ws://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, counts };
+/** Loopback's transmit counters (each packet crosses loopback once, so tx = everything). */
+function loopback(): { bytes: number; packets: number } {
+  const line = readFileSync('/proc/net/dev', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().startsWith('lo:'));
+  if (!line) throw new Error('no loopback interface in /proc/net/dev');
+  const f = line.split(':')[1].trim().split(/\s+/).map(Number);
+  return { bytes: f[8], packets: f[9] };
+}
+
+/** True when this process sees no interface but loopback: a namespace of its own. */
+function inPrivateNetns(): boolean {
+  const names = readFileSync('/proc/net/dev', 'utf8')
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(':')[0].trim())
+    .filter(Boolean);
+  return names.length === 1 && names[0] === 'lo';
 }
 
 const benchTarget = (): Target => {
@@ -73,26 +73,18 @@ const benchTarget = (): Target => {
   };
 };
 
-async function measure(label: string, run: (url: string) => Promise<() => Promise<void>>, relayPort: number) {
-  const proxy = await countingProxy(relayPort);
-  const stop = await run(proxy.url);
-  await new Promise((r) => setTimeout(r, 2000)); // the handshake and first telemetry are not idle traffic
-  const start = { ...proxy.counts };
-  await new Promise((r) => setTimeout(r, minutes * 60_000));
-  const bytes = proxy.counts.bytes - start.bytes;
-  const chunks = proxy.counts.chunks - start.chunks;
-  await stop();
-  proxy.server.close();
-  const perHour = (x: number) => Math.round((x * 60) / (minutes * scale));
-  const ws = perHour(bytes);
-  const wire = perHour(bytes + chunks * tcpIpHeader * 2);
-  console.log(
-    `${label}: ${ws} B/hour of WebSocket bytes (${perHour(chunks)} messages/hour), ≈ ${wire} B/hour with TCP/IP headers`,
-  );
-  return { ws, wire, messages: perHour(chunks) };
+interface CaseResult {
+  label: string;
+  devices: number;
+  packetsPerDeviceHour: number;
+  bytesPerDeviceHour: number;
 }
 
-async function main(): Promise<void> {
+/** Starts a relay, registers `n` devices, runs `start` for each, counts loopback for the window, stops everything. */
+async function measure(
+  label: string,
+  start: (relay: RunningRelay, identity: Identity) => Promise<() => Promise<void>>,
+): Promise<CaseResult> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-idle-bench-'));
   const relay = await startRelay({
     listen: '127.0.0.1:0',
@@ -101,17 +93,45 @@ async function main(): Promise<void> {
     heartbeatMs: (heartbeatSec * 1000) / scale,
   });
   const admin = await connectOperator({ relay: relay.url, identity: readIdentityFile(relay.adminKeyFile) });
-  const keepaliveSec = DEFAULT_KEEPALIVE_SEC / scale;
+  const identities = Array.from({ length: deviceCount }, () => generateIdentity());
+  for (const [i, id] of identities.entries()) {
+    await admin.request('devices.add', { name: `idle-${i}`, publicKey: id.publicKeyText, tags: {} });
+  }
+  // The relay pings operators: none may be connected while the devices are counted.
+  admin.close();
+  const stops = await Promise.all(identities.map((id) => start(relay, id)));
+  await sleep(2000); // handshakes, the first telemetry and the RTT sample are not idle traffic
+  const before = loopback();
+  await sleep(minutes * 60_000);
+  const after = loopback();
+  await Promise.all(stops.map((stop) => stop()));
+  await relay.close();
+  rmSync(dir, { recursive: true, force: true });
+  const perDeviceHour = (x: number) => Math.round((x * 60) / (minutes * scale) / deviceCount);
+  const result = {
+    label,
+    devices: deviceCount,
+    packetsPerDeviceHour: perDeviceHour(after.packets - before.packets),
+    bytesPerDeviceHour: perDeviceHour(after.bytes - before.bytes),
+  };
   console.log(
-    `idle traffic: ${minutes} min measured × scale ${scale} = ${minutes * scale} device-minutes; relay heartbeat ${heartbeatSec} s, keepalive ${DEFAULT_KEEPALIVE_SEC} s`,
+    `${label}: ${result.bytesPerDeviceHour} B/device-hour on the wire (IP), ${result.packetsPerDeviceHour} packets/device-hour`,
   );
-  const agentResult = await measure(
-    'agent (PING only when the link is silent; telemetry on change)',
-    async (url) => {
-      const identity = generateIdentity();
-      await admin.request('devices.add', { name: 'idle-agent', publicKey: identity.publicKeyText, tags: {} });
-      const agent = new Agent({
-        relay: url,
+  return result;
+}
+
+async function main(): Promise<void> {
+  const keepaliveSec = DEFAULT_KEEPALIVE_SEC / scale;
+  if (!isKeepaliveSec(keepaliveSec))
+    throw new Error(`--scale ${scale}: ${DEFAULT_KEEPALIVE_SEC} s / scale must be whole seconds of at least 5`);
+  console.log(
+    `idle traffic: ${deviceCount} devices, ${minutes} min measured × scale ${scale} = ${minutes * scale} device-minutes each; loopback of a private network namespace`,
+  );
+  const agent = await measure(
+    `agent, keepalive ${DEFAULT_KEEPALIVE_SEC} s declared (relay never pings devices), telemetry on change (RSSI random walk)`,
+    async (relay, identity) => {
+      const a = new Agent({
+        relay: relay.url,
         identity,
         target: benchTarget(),
         keepaliveSec,
@@ -122,31 +142,56 @@ async function main(): Promise<void> {
           rssiMinIntervalMs: defaultTelemetryPolicy.rssiMinIntervalMs / scale,
         },
       });
-      await agent.start();
-      await agent.whenConnected();
-      return () => agent.stop();
+      await a.start();
+      await a.whenConnected();
+      return () => a.stop();
     },
-    relay.port,
   );
-  const baseline = await measure(
-    `baseline (application PING every ${DEFAULT_KEEPALIVE_SEC} s regardless, no telemetry)`,
-    async (url) => {
-      const identity = generateIdentity();
-      await admin.request('devices.add', { name: 'idle-pinger', publicKey: identity.publicKeyText, tags: {} });
-      const conn = await connect(url, identity, { keepaliveSec, keepalivePolicy: 'always' });
+  const before = await measure(
+    `before: one keepalive exchange every ${heartbeatSec} s (the relay's old ping of every device), no telemetry`,
+    async (relay, identity) => {
+      const conn = await connect(relay.url, identity, {
+        keepaliveSec: heartbeatSec / scale,
+        keepalivePolicy: 'always',
+      });
       return async () => conn.close();
     },
-    relay.port,
   );
   console.log(
-    `agent / baseline: ${(agentResult.ws / baseline.ws).toFixed(2)} (WebSocket bytes); target ≤ 2048 B/hour: ${agentResult.ws <= 2048 ? 'met' : 'NOT met'} at the WebSocket level`,
+    `agent / before: ${(agent.bytesPerDeviceHour / before.bytesPerDeviceHour).toFixed(3)}; target ≤ 2048 B/device-hour on the wire: ${agent.bytesPerDeviceHour <= 2048 ? 'met' : 'NOT met'}`,
   );
-  admin.close();
-  await relay.close();
-  rmSync(dir, { recursive: true, force: true });
+  const out = resolve(__dirname, 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'idle-traffic.json'),
+    JSON.stringify({ when: new Date().toISOString(), minutes, scale, results: [agent, before] }, null, 2) + '\n',
+  );
 }
 
-main().catch((err: unknown) => {
-  console.error(`idle-traffic bench failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+if (inPrivateNetns()) {
+  main().catch((err: unknown) => {
+    console.error(`idle-traffic bench failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  });
+} else {
+  // Same node, same loader flags, same script and arguments, inside a fresh network namespace with loopback up.
+  const run = spawnSync(
+    'unshare',
+    [
+      '--net',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$@"',
+      'sh',
+      process.execPath,
+      ...process.execArgv,
+      process.argv[1],
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit' },
+  );
+  if (run.error || run.status !== 0) {
+    if (run.error) console.error(`idle-traffic bench: cannot run unshare --net (${run.error.message}); run it as root`);
+    process.exitCode = run.status ?? 1;
+  }
+}

@@ -1,8 +1,9 @@
-// Relay capacity bench: memory per idle device connection, idle traffic per device, and reconnect-storm absorption.
+// Relay capacity bench: memory per idle device connection and reconnect-storm absorption.
 //
 // Runs `outpost relay` in its own process and N lightweight fake devices (raw `ws` + the real signed handshake)
-// in this one, on loopback only. Usage:
-//   npx tsx bench/relay-idle.ts [--counts 1000,10000] [--idle-seconds 60] [--storm-count 10000]
+// in this one, on loopback only. Idle traffic per device-hour is bench/idle-traffic.ts (real agents, counted on
+// the wire): the relay no longer pings devices, so these silent fake devices would show none. Usage:
+//   npx tsx bench/relay-idle.ts [--counts 1000,10000] [--storm-count 10000]
 // Prints one line per measurement and writes bench/results/relay-idle.json.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
@@ -23,17 +24,13 @@ const root = path.resolve(__dirname, '..');
 const { values: flags } = parseArgs({
   options: {
     counts: { type: 'string', default: '1000,10000' },
-    'idle-seconds': { type: 'string', default: '60' },
     'storm-count': { type: 'string', default: '10000' },
   },
 });
 const counts = flags.counts.split(',').map(Number);
-const idleSeconds = Number(flags['idle-seconds']);
 const stormCount = Number(flags['storm-count']);
 /** Source addresses the fake devices spread over, so 10,000 sockets do not crowd one address's port range. */
 const sourceAddresses = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
-/** The relay's default heartbeat interval (the bench runs the relay with its defaults). */
-const heartbeatSeconds = 30;
 /** DER PKCS#8 prefix of a raw Ed25519 seed (RFC 8410). */
 const pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -147,11 +144,6 @@ class FakeDevice {
 
   get open(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
-  }
-
-  bytes(): number {
-    const s = (this.ws as unknown as { _socket?: { bytesRead: number; bytesWritten: number } })?._socket;
-    return s ? s.bytesRead + s.bytesWritten : 0;
   }
 
   async connect(): Promise<void> {
@@ -287,26 +279,6 @@ async function run(): Promise<void> {
     console.log(
       `relay idle: ${n} devices (${connected} connected in ${connectSeconds.toFixed(1)} s): RSS ${line.relayRssBaselineMiB} → ${line.relayRssLoadedMiB} MiB, ${(perConnection / 1024).toFixed(1)} KiB per idle connection; 10,000 devices ≈ ${line.projectedRssFor10kMiB} MiB (target ≤ 1024 MiB)`,
     );
-
-    if (idleSeconds > 0 && n === counts[0]) {
-      // The relay pings a peer only after a silent interval, so a freshly connected fleet is not yet in its
-      // steady rhythm: let one full heartbeat interval pass before counting.
-      await sleep(heartbeatSeconds * 1000 + 5000);
-      const before = devices.reduce((s, d) => s + d.bytes(), 0);
-      let pings = 0;
-      devices.forEach((d) => d.ws?.on('ping', () => pings++));
-      await sleep(idleSeconds * 1000);
-      const appBytes = devices.reduce((s, d) => s + d.bytes(), 0) - before;
-      const perHour = (x: number) => (x / connected) * (3600 / idleSeconds);
-      // Each ping/pong exchange is three TCP segments on the wire (ping, pong, delayed ACK) of ~52 header bytes each.
-      const wire = perHour(appBytes + pings * 3 * 52);
-      line.idleAppBytesPerDeviceHour = Math.round(perHour(appBytes));
-      line.idlePingsPerDeviceHour = Math.round(perHour(pings));
-      line.idleWireBytesPerDeviceHourEstimate = Math.round(wire);
-      console.log(
-        `relay idle traffic: ${line.idlePingsPerDeviceHour} pings/device/hour, ${line.idleAppBytesPerDeviceHour} B/device/hour of WebSocket bytes, ≈ ${line.idleWireBytesPerDeviceHourEstimate} B/device/hour with TCP/IP headers (target ≤ 2048)`,
-      );
-    }
 
     if (n === stormCount) {
       devices.forEach((d) => (d.reconnect = true));

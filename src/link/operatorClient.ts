@@ -27,7 +27,7 @@ export interface OperatorClient {
   request<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
   /** Control events (device.updated, device.removed after fleet.subscribe). */
   onEvent(listener: (event: ControlEvent) => void): Disposable;
-  /** The connection ended (relay gone, REPLACED, REVOKED, HEARTBEAT_TIMEOUT, or close()). */
+  /** The connection ended (relay gone, REVOKED, HEARTBEAT_TIMEOUT, or close()). */
   onClose(listener: (reason: RelayError) => void): Disposable;
   /**
    * Opens a channel to a device. rsp and console are end-to-end encrypted against the device key from

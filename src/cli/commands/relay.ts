@@ -28,7 +28,11 @@ export default defineCommand({
     data: { type: 'string', value: 'DIR', description: 'data directory (default ./.outpost/relay)' },
     'tls-cert': { type: 'string', value: 'FILE', description: 'PEM certificate chain: serve wss:// directly' },
     'tls-key': { type: 'string', value: 'FILE', description: 'PEM private key for --tls-cert' },
-    heartbeat: { type: 'string', value: 'DURATION', description: 'liveness ping interval (default 30s)' },
+    heartbeat: {
+      type: 'string',
+      value: 'DURATION',
+      description: 'liveness tick (default 30s): pings operators; devices keep to the keepalive they declare',
+    },
     'trust-proxy': { type: 'boolean', description: 'rate-limit by X-Forwarded-For (only behind your own proxy)' },
   },
   async run({ options }, io) {
