@@ -22,6 +22,7 @@ import { checkExecutableMatches } from './elfCheck';
 import type { OutpostDebugArgs } from './launchArgs';
 import { References } from './references';
 import { TargetControl } from './targetControl';
+import { GDB_SESSION_SETTINGS, tuneForLink } from './linkTuning';
 import { openMiTrace, type MiTrace } from './trace';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -68,13 +69,7 @@ export async function connect(
     });
     const g = gdb;
     for (const [name, value] of [
-      ['mi-async', 'on'],
-      ['pagination', 'off'],
-      ['confirm', 'off'],
-      ['breakpoint pending', 'off'],
-      ['tcp auto-retry', 'off'],
-      ['tcp connect-timeout', '10'],
-      ['remotetimeout', '10'],
+      ...GDB_SESSION_SETTINGS,
       ['remote hardware-watchpoint-limit', String(args.hardwareWatchpointLimit)],
     ]) {
       await g.send(gdbSet(name, value));
@@ -110,6 +105,8 @@ export async function connect(
       });
       await reset(ctx);
     }
+    // Only now is the ELF known to be what the target runs (checked, or just flashed).
+    await tuneForLink(g);
     await registry.setFaultCatch(ctx, args.catchFaults);
     return { ctx, registry, trace, haltedAt };
   } catch (err) {
@@ -132,8 +129,9 @@ export function resetPlan(kind: StubKind, description: string, args: OutpostDebu
 export async function reset(ctx: SessionContext): Promise<void> {
   for (const cmd of resetPlan(ctx.endpoint.kind, ctx.endpoint.description, ctx.args))
     await ctx.gdb.send(consoleCommand(cmd));
-  // The stub reset the core behind GDB's back: registers and frames GDB holds are stale.
+  // The stub reset the core behind GDB's back: registers, frames and cached memory GDB holds are stale.
   await ctx.gdb.send(consoleCommand('maintenance flush register-cache'));
+  await ctx.gdb.send(consoleCommand('maintenance flush dcache'));
 }
 
 /** Detaches (the device runs on), ends GDB and closes the stub endpoint and the trace; never throws. */
