@@ -10,6 +10,7 @@ import { findCodeServerEntry, startCodeServer } from './codeServer';
 import { DEMO_OPERATOR, demoDevices, formatTags } from './demoFleet';
 import { removeDemoInfo, writeDemoInfo } from './demoInfo';
 import { demoLayout, type DemoLayout } from './demoLayout';
+import { demoTrustedSigners } from './demoTrust';
 import { createDemoLogger } from './demoLog';
 import { buildDemoFirmware, prepareWorkspace } from './demoWorkspace';
 import { findExtensionPackage } from './extensionPackage';
@@ -104,7 +105,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo | und
     progress(
       `operator key for the editor and the CLI: ${layout.operatorKey} (role ${DEMO_OPERATOR.role}: fine for a local demo; give people deployer or viewer keys on a real relay)`,
     );
-    progress(`firmware signing key: ${layout.signingKey} (the devices trust only this key)`);
+    progress(
+      `firmware signing key: ${layout.signingKey} (the devices trust it and the editor's key, which Deploy OTA in VS Code signs with)`,
+    );
 
     // The devices and code-server start side by side.
     const starting = fleet.map((d) => {
@@ -116,7 +119,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo | und
           firmware: firmware.elf,
           stateDir: layout.deviceStateDir(d.name),
           enroll: enrollments.get(d.name),
-          trustedSigners: [signing.publicKeyText],
+          trustedSigners: demoTrustedSigners(operator, signing),
           log: log.child(d.name),
         }),
       );
