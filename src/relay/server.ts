@@ -53,6 +53,18 @@ export interface RunningRelay {
 /** Largest WebSocket message accepted at all; frames over the protocol limits but under this get FRAME_TOO_LARGE. */
 const wsMaxPayload = 1024 * 1024;
 
+/**
+ * A client must send its whole request head within headersTimeout (slow-loris); checked every second so the cut
+ * comes soon after. Upgraded WebSocket connections are no longer HTTP requests and are not affected.
+ */
+const httpLimits = { headersTimeout: 10_000, requestTimeout: 20_000, connectionsCheckingInterval: 1_000 };
+
+/** One-line answers to HTTP parser failures a client can fix. */
+const clientErrorRules: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'request head too large: at most 16 KiB of headers',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request head too slow: send all headers within 10 s',
+};
+
 function parseListen(listen: RelayOptions['listen']): { host: string; port: number } {
   if (typeof listen !== 'string') return listen;
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listen);
@@ -145,17 +157,20 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   };
 
   const server = options.tls
-    ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
-    : http.createServer(onRequest);
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key, ...httpLimits }, onRequest)
+    : http.createServer(httpLimits, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     onUpgrade(req, socket, head).catch((err: unknown) => {
       log.error('upgrade failed', { error: (err as Error).message });
       refuseUpgrade(socket, CloseCode.PROTOCOL_ERROR);
     });
   });
-  server.on('clientError', (err, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     log.debug('bad HTTP request', { error: err.message });
-    socket.destroy();
+    // Oversized or too slow request heads learn their rule; anything else unparsable is just cut.
+    const rule = clientErrorRules[err.code ?? ''];
+    if (rule && socket.writable) refuseUpgrade(socket, CloseCode.PROTOCOL_ERROR, rule);
+    else socket.destroy();
   });
 
   try {
