@@ -1,7 +1,7 @@
 // Debugging over an emulated cellular link: wall time and RSP round trips per DAP request, through a plain TCP
 // forward (what `ssh -L` gives) and through Outpost's tunnel, on the same link and the same QEMU.
 //
-// Usage (root; iproute2; `npm run build` for dist/debugAdapter.js):
+// Usage (root; iproute2):
 //   npx tsx bench/debug-link.ts [--delay 75] [--loss 1] [--runs 1]
 // Link: scripts/netem.sh, --delay ms per direction (RTT = 2 × delay), no loss, then a second row with --loss %
 // (--loss 0 skips it). Namespace B holds QEMU (the sample firmware, stub on B's loopback) behind a counting
@@ -88,8 +88,6 @@ async function runClient(link: EmulatedLink, jobFile: string, leg: string): Prom
 async function main(): Promise<void> {
   const support = linkSupport();
   if (!support.ok) throw new Error(`${support.reason}; run this benchmark as root`);
-  if (!fs.existsSync(path.join(root, 'dist', 'debugAdapter.js')))
-    throw new Error('no dist/debugAdapter.js: run npm run build');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-debug-link-'));
   const cli = await outpostCli();
   const { elf } = await buildSimFirmware({ projectDir: path.join(root, 'examples', 'u5-sensor'), outDir: work });

@@ -2,8 +2,9 @@
 // a struct's expansion, `next` ×5, `stepIn` ×3. Runs in the operator's namespace and prints one JSON line.
 //
 // Usage: node --import tsx bench/support/debugLinkClient.ts JOB.json
-// JOB: { "target": { gdbTarget | device + relay + identityFile }, "elf": FILE }. The adapter is the stdio one
-// (dist/debugAdapter.js, built by `npm run build`).
+// JOB: { "target": { gdbTarget | device + relay + identityFile }, "elf": FILE }. The adapter is the stdio one, run
+// from its source entry (src/debug/adapterMain.ts, the entry of dist/debugAdapter.js) so the figures are the tree's,
+// never a stale bundle's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -38,7 +39,9 @@ async function session(job: Job): Promise<TimedRequest[]> {
     timed.push({ name, start, end: Date.now() });
     return out;
   };
-  const dc = new DebugClient('node', path.join(root, 'dist', 'debugAdapter.js'), 'outpost');
+  const entry = path.join(root, 'src', 'debug', 'adapterMain.ts');
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() };
+  const dc = new DebugClient(process.execPath, entry, 'outpost', { cwd: root, env });
   dc.defaultTimeout = 120_000;
   await dc.start();
   try {
