@@ -200,6 +200,27 @@ describe('relay: channel routing (separate relay process)', function () {
     assert.equal((await op.closed).code, CloseCode.REVOKED);
   });
 
+  it('closes the open channels of an operator removed while connected at once: REVOKED to it, a channel close to the device', async () => {
+    const dev = await rawDevice('watched');
+    const { id, name } = await operator('viewer');
+    const op = await connectRaw(relay, id);
+    op.ws.send(open(1, 'logs', 'watched'));
+    const opened = await dev.next(is(FrameType.OPEN));
+    dev.ws.send(encodeFrame({ type: FrameType.OPEN_OK, channel: opened.channel, json: {} }));
+    await op.next(is(FrameType.OPEN_OK, 1));
+    await cli('operator', 'rm', name);
+    assert.equal((await op.closed).code, CloseCode.REVOKED);
+    const closed = await dev.next(is(FrameType.CLOSE, opened.channel));
+    // The device learns only that the operator went away, as for any operator disconnect; it keeps serving.
+    assert.deepEqual(closed.type === FrameType.CLOSE && [closed.code, closed.reason], [
+      CloseCode.NORMAL,
+      'operator disconnected',
+    ]);
+    dev.ws.send(data(opened.channel, Buffer.from('late line')));
+    dev.ws.send(controlFrame({ id: 9, method: 'whoami' }));
+    await dev.next((f) => f.type === FrameType.CONTROL && (f.json as { id?: number }).id === 9);
+  });
+
   it('refuses to remove the last admin', async () => {
     const fresh = await startRelayProcess();
     try {
