@@ -1,5 +1,6 @@
 // Attach to a fleet device by name through the stdio adapter's own relay link: adapter process → operator link → real
 // relay → agent → QEMU running the sample firmware; what the firmware does is read back through its logs channel.
+import { strict as assert } from 'node:assert';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildAdapter, buildFirmware, EventQueue, startClient, stopClient } from './harness';
@@ -74,6 +75,15 @@ describe('debug adapter: attach to a fleet device through the relay (agent, QEMU
   it('pauses the running device and continues it', () => pausesAndContinues(scenario));
 
   it('fires a watchpoint', () => firesWatchpoint(scenario));
+
+  it('holds one operator link and one rsp channel for the session and closes both with it', async () => {
+    // Besides the session: the fleet's admin, which reads the device's logs.
+    assert.deepEqual(await fleet.links(), { operators: 2, rspChannels: 1 });
+    await dc.configurationDoneRequest();
+    await dc.disconnectRequest({});
+    for (let i = 0; i < 50 && (await fleet.links()).operators !== 1; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await fleet.links(), { operators: 1, rspChannels: 0 });
+  });
 
   it('with only "device" in launch.json (relay and key from OUTPOST_RELAY / OUTPOST_KEY): the device resumes after the attach and runs on after disconnect', () =>
     resumesAfterAttachAndRunsOnAfterDisconnect(scenario));

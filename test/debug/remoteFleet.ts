@@ -159,6 +159,16 @@ export class RemoteFleet {
     return LogsTail.open(this.admin, device, 0);
   }
 
+  /** The relay's connected operators and open rsp channels, from its Prometheus /metrics. */
+  async links(): Promise<{ operators: number; rspChannels: number }> {
+    const text = await (await fetch(this.url.replace(/^ws/, 'http') + '/metrics')).text();
+    const gauge = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN);
+    return {
+      operators: gauge(/^outpost_connected_operators (\d+)$/m),
+      rspChannels: gauge(/^outpost_open_channels\{kind="rsp"\} (\d+)$/m),
+    };
+  }
+
   /** SIGKILLs the relay process: no close frames, every link just drops. */
   async killRelay(): Promise<void> {
     if (!this.relayProcess) throw new Error('the relay runs in this process; use RemoteFleet.asProcess()');
