@@ -215,21 +215,29 @@ export class Agent extends EventEmitter {
     });
   }
 
+  // Everything on connect, then what changed: looked for every telemetryPollMs, and at once when the target says
+  // the firmware booted anew (an installed image, a restart, a reset), so the fleet need not wait for the next look.
   private reportTelemetry(conn: Connection): void {
     const { target } = this.options;
     const tracker = new TelemetryTracker(this.options.telemetryPolicy);
-    const observe = () => ({
-      firmware: target.firmware(),
-      rssi: target.rssi?.(),
-      uptimeSec: (Date.now() - this.startedAt) / 1000,
-    });
-    conn.sendEvent('telemetry', tracker.full(observe(), Date.now()));
-    const timer = setInterval(() => {
-      const update = tracker.changes(observe(), Date.now());
+    // The firmware's uptime where the target knows it (undefined while it is not running), else this agent's.
+    const uptimeSec = (): number | undefined =>
+      target.uptimeSec ? target.uptimeSec() : (Date.now() - this.startedAt) / 1000;
+    const observe = (uptime: number) => ({ firmware: target.firmware(), rssi: target.rssi?.(), uptimeSec: uptime });
+    conn.sendEvent('telemetry', tracker.full(observe(uptimeSec() ?? 0), Date.now()));
+    const look = (): void => {
+      const uptime = uptimeSec();
+      if (!conn.open || uptime === undefined) return;
+      const update = tracker.changes(observe(uptime), Date.now());
       if (update) conn.sendEvent('telemetry', update);
-    }, this.options.telemetryPollMs ?? 5000);
+    };
+    const timer = setInterval(look, this.options.telemetryPollMs ?? 5000);
     timer.unref();
-    void conn.closed.then(() => clearInterval(timer));
+    const unsubscribe = target.onBoot?.(look);
+    void conn.closed.then(() => {
+      clearInterval(timer);
+      unsubscribe?.();
+    });
   }
 
   private serve(request: IncomingChannel): void {

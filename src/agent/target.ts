@@ -30,6 +30,13 @@ export interface Target {
   firmware(): FirmwareInfo;
   /** Signal strength of the link modem in dBm, when known (the sim makes a plausible, changing one). */
   rssi?(): number | undefined;
+  /** Seconds since the firmware last booted, when the backend can tell (sim: since QEMU booted it or it reset). */
+  uptimeSec?(): number | undefined;
+  /**
+   * Calls `listener` each time the firmware boots anew (a new image, a restart after a crash, a reset), so the
+   * agent can report it at once rather than at its next look. Returns what unsubscribes.
+   */
+  onBoot?(listener: () => void): () => void;
   /** Stops what start() started; the target is left running where possible. */
   stop(): Promise<void>;
 }

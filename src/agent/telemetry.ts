@@ -6,8 +6,12 @@ import type { FirmwareInfo } from './target';
 export interface Observation {
   firmware: FirmwareInfo;
   rssi?: number;
+  /** Seconds since the firmware booted (the agent's own uptime where the target cannot tell). */
   uptimeSec: number;
 }
+
+/** A boot time that moved by more than this (ms) is a reboot, not the jitter of reading two clocks. */
+const REBOOT_SLACK_MS = 1000;
 
 /** Tuning of the change filter; the defaults keep an idle device well under 2 KB/hour. */
 export interface TelemetryPolicy {
@@ -21,10 +25,12 @@ export const defaultTelemetryPolicy: TelemetryPolicy = { rssiStepDb: 6, rssiMinI
 
 /**
  * Tracks what the relay was last told. The relay merges partial updates into what it has, and derives the
- * current uptime from the last report, so uptime alone never triggers a message.
+ * current uptime from the last report, so a growing uptime never triggers a message; a reboot (the boot time the
+ * uptime implies moved on) does, at once, so the fleet sees it.
  */
 export class TelemetryTracker {
   private sent?: Observation;
+  private sentBootMs = 0;
   private lastRssiSentAt = 0;
 
   constructor(private readonly policy: TelemetryPolicy = defaultTelemetryPolicy) {}
@@ -32,6 +38,7 @@ export class TelemetryTracker {
   /** The full report for a new connection. */
   full(now: Observation, nowMs: number): Telemetry {
     this.sent = structuredClone(now);
+    this.sentBootMs = nowMs - now.uptimeSec * 1000;
     this.lastRssiSentAt = nowMs;
     const { version, buildId, board } = now.firmware;
     return {
@@ -47,7 +54,8 @@ export class TelemetryTracker {
   changes(now: Observation, nowMs: number): Telemetry | undefined {
     if (!this.sent) return this.full(now, nowMs);
     const out: Telemetry = { uptime: Math.floor(now.uptimeSec) };
-    let changed = false;
+    const bootMs = nowMs - now.uptimeSec * 1000;
+    let changed = bootMs - this.sentBootMs > REBOOT_SLACK_MS;
     for (const key of ['version', 'buildId', 'board'] as const) {
       if (now.firmware[key] !== this.sent.firmware[key] && now.firmware[key] !== undefined) {
         out[key === 'version' ? 'firmwareVersion' : key] = now.firmware[key];
@@ -64,6 +72,7 @@ export class TelemetryTracker {
     }
     if (!changed) return undefined;
     this.sent = { ...structuredClone(now), rssi: out.rssi ?? this.sent.rssi };
+    this.sentBootMs = bootMs;
     return out;
   }
 }

@@ -1,5 +1,6 @@
-// Operator and agent through a real relay on real sockets, the agent fronting a TCP GDB stub double: enrollment,
-// telemetry, rsp sessions end to end encrypted, tampering, roles, one session at a time, detach, and flow control.
+// Operator and agent through a real relay on real sockets, the agent fronting a TCP GDB stub double (or a QEMU sim
+// for boot telemetry): enrollment, telemetry, rsp sessions end to end encrypted, tampering, roles, one session at a
+// time, detach, and flow control.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent';
 import type { ChannelHandler } from '../../src/agent/channelHandler';
-import { GdbServerTarget } from '../../src/agent/targets';
+import { GdbServerTarget, SimTarget } from '../../src/agent/targets';
 import { readIdentityFile } from '../../src/common/identityFile';
 import { silentLogger } from '../../src/common/log';
 import type { Channel } from '../../src/link/channel';
@@ -21,6 +22,7 @@ import { startRelay } from '../../src/relay';
 import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
 import { WireTap, WsOpcode } from '../link/wireTap';
 import { FakeStub } from './fakeStub';
+import { otaBuilds } from './ota/firmwareBuilds';
 import { RspClient } from './rspClient';
 
 /** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
@@ -134,6 +136,43 @@ describe('agent (real relay, GDB stub double)', function () {
     assert.equal(seen.online, true);
     assert.equal(seen.board, 'nucleo-u575');
     assert.equal(typeof seen.uptime, 'number');
+  });
+
+  it('reports a new image and a reset of a simulated device at once, not at its next look', async () => {
+    const { v1, v2 } = await otaBuilds();
+    const id = await fx.addDevice('sim-tele');
+    const updates: DeviceInfo[] = [];
+    fx.admin.onEvent((e) => {
+      const d = (e.data as { device?: DeviceInfo }).device;
+      if (e.event === 'device.updated' && d?.name === 'sim-tele') updates.push(d);
+    });
+    await fx.admin.request('fleet.subscribe');
+    const until = async (what: string, pred: (d: DeviceInfo) => boolean, from = 0): Promise<DeviceInfo> => {
+      for (let i = 0; i < 300; i++) {
+        const found = updates.slice(from).find(pred);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.fail(`no device.updated with ${what}; saw ${JSON.stringify(updates.slice(from))}`);
+    };
+    const target = new SimTarget({ firmware: v1.elf });
+    // Looks for changes only once an hour: only the target's boot news can reach the relay during this test.
+    const agent = new Agent({ relay: fx.url, identity: id, target, log: silentLogger, telemetryPollMs: 3_600_000 });
+    agents.push(agent);
+    await agent.start();
+    await until('firmware 1.0.0', (d) => d.online && d.firmwareVersion === v1.version);
+
+    await target.installImage(v2.elf);
+    const installed = await until(
+      'firmware 2.0.0',
+      (d) => d.firmwareVersion === v2.version && d.buildId === v2.buildId,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const seen = updates.length;
+    await target.reset();
+    const reset = await until('a report after the reset', () => true, seen);
+    assert.ok(reset.uptime !== null && reset.uptime < 2, `uptime ${reset.uptime} s after a reset 2 s past boot`);
+    assert.ok(installed.uptime !== null && installed.uptime < 2, 'the new image booted just now');
   });
 
   it('carries an rsp session both ways while the relay sees only ciphertext', async () => {

@@ -48,4 +48,19 @@ describe('TelemetryTracker', () => {
       'compared with what was sent',
     );
   });
+
+  it('sends a reboot at once: the uptime started over', () => {
+    const t = new TelemetryTracker();
+    t.full({ firmware: fw, rssi: -70, uptimeSec: 100 }, 100_000);
+    assert.equal(t.changes({ firmware: fw, rssi: -70, uptimeSec: 105 }, 105_000), undefined);
+    assert.deepEqual(t.changes({ firmware: fw, rssi: -70, uptimeSec: 2 }, 106_000), { uptime: 2 });
+    assert.equal(t.changes({ firmware: fw, rssi: -70, uptimeSec: 7 }, 111_000), undefined, 'once per reboot');
+  });
+
+  it('notices a reboot even when the new uptime already passed the one last sent', () => {
+    const t = new TelemetryTracker();
+    t.full({ firmware: fw, uptimeSec: 3 }, 3_000);
+    // Booted again at t=1000 s; looked at 10 s later: uptime 10 > 3, but the boot time moved.
+    assert.deepEqual(t.changes({ firmware: fw, uptimeSec: 10 }, 1_010_000), { uptime: 10 });
+  });
 });

@@ -68,6 +68,18 @@ describe('outpost sim (relay, sim and CLI as separate processes)', function () {
     }
   });
 
+  it("reports the firmware's uptime, which starts over when the firmware reboots", async () => {
+    await fleet.onlineSim('rebooter');
+    await new Promise((r) => setTimeout(r, 2000));
+    // A reconnect has the agent report the device afresh, uptime included.
+    await fleet.killAndRestartRelay();
+    const before = await fleet.until('rebooter', (d) => d.online && (d.uptime ?? 0) >= 2, 'online with 2 s of uptime');
+    const r = await fleet.admin('exec', 'rebooter', '--', 'reboot');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /rebooting/);
+    await fleet.until('rebooter', (d) => d.uptime !== null && d.uptime < before.uptime!, 'an uptime that started over');
+  });
+
   it('builds and runs the sample firmware when no --firmware is given', async () => {
     const token = (await fleet.admin('enroll-token', 'create')).stdout.trim();
     const sim = await fleet.sim(['--name', 'sample', '--enroll', token], { firmware: 'sample' });

@@ -51,7 +51,8 @@ interface Running {
 /**
  * A simulated STM32U5-class device. start() boots QEMU on the firmware (running, not halted) and resolves when
  * its GDB stub listens; a QEMU that dies unexpectedly is restarted with backoff. Emits 'crashed' ({code,
- * signal}) and 'restarted' after a recovery, 'image' (FirmwareInfo) after installImage().
+ * signal}) and 'restarted' after a recovery, 'image' (FirmwareInfo) after installImage(), 'reset' when the core
+ * reset (the firmware's own reset request or reset()): each a new boot of the firmware, which uptimeSec() counts from.
  *
  * When the last GDB connection from connectGdb() closes and the core is still halted (a debugger that vanished
  * without detaching, e.g. a dropped link), the simulator resumes it: a device in the field keeps running.
@@ -76,6 +77,7 @@ export class SimTarget extends EventEmitter implements Target {
   private restartTimer?: NodeJS.Timeout;
   private openGdbSockets = 0;
   private lastPort?: number;
+  private bootedAt?: number;
   /** The QEMU boot under way (start, image install, crash restart), settled either way; stop() waits for it. */
   private booting?: Promise<void>;
 
@@ -183,6 +185,18 @@ export class SimTarget extends EventEmitter implements Target {
     return this.rssiWalk.next();
   }
 
+  /** Seconds since QEMU booted the firmware or its core last reset; undefined while QEMU is not running. */
+  uptimeSec(): number | undefined {
+    if (!this.running || this.bootedAt === undefined) return undefined;
+    return (Date.now() - this.bootedAt) / 1000;
+  }
+
+  onBoot(listener: () => void): () => void {
+    const events = ['image', 'restarted', 'reset'] as const;
+    for (const e of events) this.on(e, listener);
+    return () => events.forEach((e) => this.off(e, listener));
+  }
+
   /** Stops QEMU (QMP quit, then signals) and removes its files. Safe to call more than once, and during start(). */
   async stop(): Promise<void> {
     // A QEMU still booting is let come up, then stopped: cut short, it would be left running with no owner.
@@ -210,6 +224,7 @@ export class SimTarget extends EventEmitter implements Target {
       const port = attempt === 1 && this.lastPort !== undefined ? this.lastPort : await freeLoopbackPort();
       try {
         this.running = await this.spawnQemu(port);
+        this.bootedAt = this.running.startedAt;
         this.lastPort = port;
         return;
       } catch (err) {
@@ -274,6 +289,11 @@ export class SimTarget extends EventEmitter implements Target {
             child.once('exit', (code, signal) => this.onQemuExit(child, code, signal));
             child.on('error', (err: Error) => this.log.warn('QEMU process error', { error: err.message }));
             qmp.on('socket-error', (err: Error) => this.log.warn('QMP error', { error: err.message }));
+            qmp.on('event', (e: { event: string }) => {
+              if (e.event !== 'RESET' || this.running?.qmp !== qmp) return;
+              this.bootedAt = Date.now();
+              this.emit('reset');
+            });
             const running = { child, qmp, port, startedAt: Date.now() };
             this.log.info('QEMU running', { pid: child.pid, gdbPort: port, firmware: this.elf });
             resolve(running);
