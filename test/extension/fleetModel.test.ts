@@ -2,26 +2,13 @@
 import assert from 'node:assert/strict';
 import type { DeviceInfo } from '../../src/protocol/control';
 import { FleetModel, UNTAGGED } from '../../src/extension/fleetModel';
+import { deviceInfo } from '../helpers/deviceInfo';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const ago = (s: number): string => new Date(NOW - s * 1000).toISOString();
 
-function device(name: string, over: Partial<DeviceInfo> = {}): DeviceInfo {
-  return {
-    name,
-    publicKey: 'kR3x8mVbQ2uY7nD5tP1zL6wH9jF4cA0eS2gB8vN3qXo',
-    online: true,
-    firmwareVersion: '1.4.2',
-    buildId: '9f2c1e7a',
-    board: 'b_u585i_iot02a',
-    rssi: -71,
-    uptime: 7500,
-    lastSeen: ago(5),
-    tags: {},
-    connectedSince: ago(7500),
-    ...over,
-  };
-}
+const device = (name: string, over: Partial<DeviceInfo> = {}): DeviceInfo =>
+  deviceInfo(name, { board: 'b_u585i_iot02a', uptime: 7500, lastSeen: ago(5), connectedSince: ago(7500), ...over });
 
 describe('fleet model', () => {
   it('groups by tag, lists a device under each of its tags and puts untagged devices last', () => {

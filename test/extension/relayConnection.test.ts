@@ -13,20 +13,18 @@ import {
   type ConnectionState,
   type RelayLink,
 } from '../../src/extension/relayConnection';
+import { deviceInfo } from '../helpers/deviceInfo';
 
-const device = (name: string, online = true): DeviceInfo => ({
-  name,
-  publicKey: 'kR3x8mVbQ2uY7nD5tP1zL6wH9jF4cA0eS2gB8vN3qXo',
-  online,
-  firmwareVersion: '1.0.0',
-  buildId: null,
-  board: null,
-  rssi: -80,
-  uptime: 10,
-  lastSeen: new Date().toISOString(),
-  tags: {},
-  connectedSince: null,
-});
+const device = (name: string, online = true): DeviceInfo =>
+  deviceInfo(name, {
+    online,
+    firmwareVersion: '1.0.0',
+    buildId: null,
+    board: null,
+    rssi: -80,
+    uptime: 10,
+    lastSeen: new Date().toISOString(),
+  });
 
 /** A link whose relay answers from a table and whose events and drops the test triggers. */
 class ScriptedLink implements RelayLink {

@@ -8,6 +8,7 @@ import { countStates } from '../../../src/extension/dashboard/rolloutView';
 import { TelemetryHistory } from '../../../src/extension/dashboard/telemetryHistory';
 import type { ConnectionState } from '../../../src/extension/relayConnection';
 import type { DeviceInfo } from '../../../src/protocol/control';
+import { deviceInfo } from '../../helpers/deviceInfo';
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');
 const MIN = 60_000;
@@ -20,22 +21,8 @@ const CONNECTED: ConnectionState = {
   deployments: true,
 };
 
-function device(name: string, over: Partial<DeviceInfo> = {}): DeviceInfo {
-  return {
-    name,
-    publicKey: 'kR3x8mVbQ2uY7nD5tP1zL6wH9jF4cA0eS2gB8vN3qXo',
-    online: true,
-    firmwareVersion: '1.4.2',
-    buildId: null,
-    board: null,
-    rssi: -80,
-    uptime: 400,
-    lastSeen: null,
-    tags: {},
-    connectedSince: null,
-    ...over,
-  };
-}
+const device = (name: string, over: Partial<DeviceInfo> = {}): DeviceInfo =>
+  deviceInfo(name, { buildId: null, board: null, rssi: -80, uptime: 400, ...over });
 
 /** A fleet of `sensor-01` (two readings, then a reboot) and a device with a hostile name, plus one rollout. */
 function input(over: Partial<DashboardInput> = {}): DashboardInput {

@@ -4,26 +4,13 @@ import type { DeviceInfo } from '../../../src/protocol/control';
 import { FleetModel } from '../../../src/extension/fleetModel';
 import { feedHistory } from '../../../src/extension/dashboard/historyFeed';
 import { TelemetryHistory } from '../../../src/extension/dashboard/telemetryHistory';
+import { deviceInfo } from '../../helpers/deviceInfo';
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');
 const MIN = 60_000;
 
-function device(name: string, over: Partial<DeviceInfo> = {}): DeviceInfo {
-  return {
-    name,
-    publicKey: 'kR3x8mVbQ2uY7nD5tP1zL6wH9jF4cA0eS2gB8vN3qXo',
-    online: true,
-    firmwareVersion: '1.4.2',
-    buildId: '9f2c1e7a',
-    board: 'mps2-an505',
-    rssi: -71,
-    uptime: 100,
-    lastSeen: new Date(T0).toISOString(),
-    tags: {},
-    connectedSince: new Date(T0).toISOString(),
-    ...over,
-  };
-}
+const device = (name: string, over: Partial<DeviceInfo> = {}): DeviceInfo =>
+  deviceInfo(name, { lastSeen: new Date(T0).toISOString(), connectedSince: new Date(T0).toISOString(), ...over });
 
 describe('dashboard telemetry history', () => {
   it('keeps each new reading of an online device with the time it arrived', () => {
