@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runOutpost } from '../helpers/outpostCli';
-import { childProcesses, isRunning, SimFleet } from './simFleet';
+import { childProcesses, isAlive } from '../helpers/processes';
+import { SimFleet } from './simFleet';
 
 describe('outpost sim (relay, sim and CLI as separate processes)', function () {
   let fleet: SimFleet;
@@ -39,7 +40,7 @@ describe('outpost sim (relay, sim and CLI as separate processes)', function () {
     const qemu = childProcesses(sim.child.pid!, 'qemu-system-arm');
     assert.equal(qemu.length, 1, 'one QEMU per sim');
     assert.equal(await sim.interrupt(), 0);
-    assert.equal(isRunning(qemu[0]), false, 'QEMU is gone with its sim');
+    assert.equal(isAlive(qemu[0]), false, 'QEMU is gone with its sim');
     assert.doesNotMatch(sim.stderr(), /QEMU exited unexpectedly/);
     await fleet.until('sensor', (d) => !d.online, 'offline');
 

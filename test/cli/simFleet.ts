@@ -1,25 +1,17 @@
 // Integration-test fixture for the device-side commands: a relay process, the sample firmware, `outpost sim` processes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSimFirmware, type SimBuildResult } from '../../src/platformio/simBuild';
 import { sampleProjectDir } from '../../src/platformio/sampleProject';
+import type { DeviceInfo } from '../../src/protocol/control';
+import { listDevices, waitForDevice, type FleetAccess } from '../helpers/listedDevices';
 import { runOutpost, startOutpost, type CliResult, type OutpostProcess } from '../helpers/outpostCli';
 import { startRelayProcess, type RelayUnderTest } from '../helpers/relayProcess';
 
 /** A device as `devices --json` lists it. */
-export interface ListedDevice {
-  name: string;
-  online: boolean;
-  firmwareVersion: string | null;
-  buildId: string | null;
-  rssi: number | null;
-  uptime: number | null;
-  lastSeen: string | null;
-  tags: Record<string, string>;
-}
+export type ListedDevice = DeviceInfo;
 
 /** A relay with simulated devices, each a real `outpost sim` process, in a temporary folder. */
 export class SimFleet {
@@ -46,20 +38,17 @@ export class SimFleet {
     return [...args.slice(0, cut), '--relay', this.relay.url, '--key', this.relay.adminKey, ...args.slice(cut)];
   }
 
-  async devices(): Promise<ListedDevice[]> {
-    const r = await this.admin('devices', '--json');
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as ListedDevice[];
+  devices(): Promise<ListedDevice[]> {
+    return listDevices(this.access());
   }
 
   /** Polls `devices --json` until the device satisfies `pred`. */
-  async until(name: string, pred: (d: ListedDevice) => boolean, what = 'the expected state'): Promise<ListedDevice> {
-    for (let i = 0; i < 150; i++) {
-      const d = (await this.devices()).find((x) => x.name === name);
-      if (d && pred(d)) return d;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${name} never reached ${what}`);
+  until(name: string, pred: (d: ListedDevice) => boolean, what?: string): Promise<ListedDevice> {
+    return waitForDevice(this.access(), name, pred, what);
+  }
+
+  private access(): FleetAccess {
+    return { relay: this.relay.url, key: this.relay.adminKey, cwd: this.dir };
   }
 
   /** A new key file in the test folder; resolves with its public key. */
@@ -109,29 +98,5 @@ export class SimFleet {
     await this.stopAll();
     await this.relay?.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** Process ids of `pid`'s children running `command` (e.g. the QEMU a sim started). */
-export function childProcesses(pid: number, command: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid), '-x', command], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch (err) {
-    if ((err as { status?: number }).status === 1) return []; // pgrep: nothing matched
-    throw err;
-  }
-}
-
-/** True while a process with this id exists. */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
   }
 }

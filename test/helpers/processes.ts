@@ -52,6 +52,11 @@ export function descendants(root: number): ProcessRow[] {
   return found.filter((p) => !p.zombie);
 }
 
+/** Live processes other than this one whose command line mentions `text` (e.g. a test's data directory). */
+export function processesMentioning(text: string): ProcessRow[] {
+  return processes().filter((p) => !p.zombie && p.cmd.includes(text) && p.pid !== process.pid);
+}
+
 /** Process ids of `pid`'s live children whose program is `command` (e.g. the QEMU a sim started). */
 export function childProcesses(pid: number, command: string): number[] {
   return processes()

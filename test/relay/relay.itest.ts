@@ -11,40 +11,12 @@ import { controlFrame } from '../../src/protocol/frame';
 import { generateIdentity } from '../../src/protocol/identity';
 import { authHeaders } from '../../src/protocol/auth';
 import { runOutpost, startOutpost } from '../helpers/outpostCli';
+import { listDevices, waitForDevice, type FleetAccess } from '../helpers/listedDevices';
 import { connectRaw, httpGet } from '../helpers/rawPeer';
 import { startRelayProcess, type RelayUnderTest } from '../helpers/relayProcess';
 
-interface ListedDevice {
-  name: string;
-  online: boolean;
-  firmwareVersion: string | null;
-  buildId: string | null;
-  rssi: number | null;
-  uptime: number | null;
-  lastSeen: string | null;
-  tags: Record<string, string>;
-}
-
-async function listDevices(relay: RelayUnderTest): Promise<ListedDevice[]> {
-  const r = await runOutpost(['devices', '--json', '--relay', relay.url, '--key', relay.adminKey]);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as ListedDevice[];
-}
-
-/** Polls `outpost devices --json` until `pred` holds for the named device (presence updates are asynchronous). */
-async function waitForDevice(
-  relay: RelayUnderTest,
-  name: string,
-  pred: (d: ListedDevice) => boolean,
-  attempts = 50,
-): Promise<ListedDevice> {
-  for (let i = 0; i < attempts; i++) {
-    const d = (await listDevices(relay)).find((x) => x.name === name);
-    if (d && pred(d)) return d;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`device ${name} never reached the expected state`);
-}
+/** The CLI's view of a relay process, as its admin. */
+const asAdmin = (relay: RelayUnderTest): FleetAccess => ({ relay: relay.url, key: relay.adminKey });
 
 async function addDevice(relay: RelayUnderTest, name: string, publicKey: string, ...tags: string[]): Promise<void> {
   const r = await runOutpost([
@@ -97,7 +69,7 @@ describe('outpost relay (separate process)', function () {
     const relay = await start();
     const id = generateIdentity();
     await addDevice(relay, 'pump-1', id.publicKeyText, 'site=lab');
-    const before = await listDevices(relay);
+    const before = await listDevices(asAdmin(relay));
     assert.deepEqual(
       before.map((d) => [d.name, d.online, d.lastSeen]),
       [['pump-1', false, null]],
@@ -108,7 +80,7 @@ describe('outpost relay (separate process)', function () {
     device.ws.send(
       controlFrame({ event: 'telemetry', data: { firmwareVersion: '1.4.2', buildId: 'b1d5', uptime: 42, rssi: -77 } }),
     );
-    const online = await waitForDevice(relay, 'pump-1', (d) => d.online && d.firmwareVersion === '1.4.2');
+    const online = await waitForDevice(asAdmin(relay), 'pump-1', (d) => d.online && d.firmwareVersion === '1.4.2');
     assert.equal(online.buildId, 'b1d5');
     assert.equal(online.rssi, -77);
     assert.equal(online.uptime, 42);
@@ -120,7 +92,7 @@ describe('outpost relay (separate process)', function () {
     assert.match(table.stdout, /pump-1 +online +1\.4\.2 +b1d5 +-77 dBm/);
 
     device.ws.close(1000);
-    const offline = await waitForDevice(relay, 'pump-1', (d) => !d.online);
+    const offline = await waitForDevice(asAdmin(relay), 'pump-1', (d) => !d.online);
     assert.ok(offline.lastSeen && Date.parse(offline.lastSeen) > Date.now() - 60_000);
     assert.equal(offline.firmwareVersion, '1.4.2');
   });
@@ -131,19 +103,19 @@ describe('outpost relay (separate process)', function () {
     await addDevice(relay, 'gw-7', id.publicKeyText, 'fleet=eu');
     const first = await connectRaw(relay, id);
     first.ws.send(controlFrame({ event: 'telemetry', data: { firmwareVersion: '2.0.0', uptime: 1 } }));
-    await waitForDevice(relay, 'gw-7', (d) => d.firmwareVersion === '2.0.0');
+    await waitForDevice(asAdmin(relay), 'gw-7', (d) => d.firmwareVersion === '2.0.0');
     assert.equal(await relay.stop(), 0);
     assert.equal((await first.closed).code, CloseCode.RELAY_SHUTDOWN);
 
     const again = await start({ dataDir: relay.dataDir, listen: `127.0.0.1:${relay.port}` });
-    const listed = await listDevices(again);
+    const listed = await listDevices(asAdmin(again));
     assert.deepEqual(
       listed.map((d) => [d.name, d.online, d.firmwareVersion, d.tags]),
       [['gw-7', false, '2.0.0', { fleet: 'eu' }]],
     );
     const second = await connectRaw(again, id);
     sockets.push(second.ws);
-    await waitForDevice(again, 'gw-7', (d) => d.online);
+    await waitForDevice(asAdmin(again), 'gw-7', (d) => d.online);
   });
 
   it('closes every peer with RELAY_SHUTDOWN on SIGTERM and exits 0', async () => {
@@ -261,11 +233,11 @@ describe('outpost relay (separate process)', function () {
     );
     try {
       await agent.waitFor(/agent connected as frozen\n/);
-      await waitForDevice(relay, 'frozen', (d) => d.online);
+      await waitForDevice(asAdmin(relay), 'frozen', (d) => d.online);
       assert.match(relay.process.stderr(), /"name":"frozen"[^\n]*"keepaliveSec":5/);
       agent.child.kill('SIGSTOP');
       // 2 × 5 s + one 1 s relay tick; polled well past that.
-      await waitForDevice(relay, 'frozen', (d) => !d.online, 60);
+      await waitForDevice(asAdmin(relay), 'frozen', (d) => !d.online);
       assert.match(relay.process.stderr(), /"name":"frozen","code":"HEARTBEAT_TIMEOUT"/);
     } finally {
       agent.child.kill('SIGCONT');

@@ -10,46 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeviceInfo } from '../../../src/protocol/control';
 import { readFirmwareInfo } from '../../../src/platformio/firmwareInfo';
 import { runOutpost, startOutpost, type OutpostProcess } from '../../helpers/outpostCli';
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  zombie: boolean;
-  cmd: string;
-}
-
-function processes(): Proc[] {
-  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [pid, ppid, stat, ...args] = l.trim().split(/\s+/);
-      return { pid: Number(pid), ppid: Number(ppid), zombie: stat.startsWith('Z'), cmd: args.join(' ') };
-    });
-}
-
-/** Every live process below `root` (children, their children, …). */
-function descendants(root: number): Proc[] {
-  const all = processes();
-  const found: Proc[] = [];
-  let frontier = [root];
-  while (frontier.length > 0) {
-    const next = all.filter((p) => frontier.includes(p.ppid));
-    found.push(...next);
-    frontier = next.map((p) => p.pid);
-  }
-  return found.filter((p) => !p.zombie);
-}
-
-/** Live processes whose command line mentions `text` (e.g. the demo's data directory). */
-function mentioning(text: string): Proc[] {
-  return processes().filter((p) => !p.zombie && p.cmd.includes(text) && p.pid !== process.pid);
-}
-
-function alive(pid: number): boolean {
-  return processes().some((p) => p.pid === pid && !p.zombie);
-}
+import { descendants, isAlive, processesMentioning as mentioning } from '../../helpers/processes';
 
 describe('outpost demo (real process: relay, QEMU devices, code-server)', function () {
   this.timeout(240_000);
@@ -116,7 +77,7 @@ describe('outpost demo (real process: relay, QEMU devices, code-server)', functi
     assert.equal(code, 0, demo.stderr().slice(-2000));
     assert.match(demo.stderr(), /demo: stopped/);
     assert.deepEqual(
-      children.filter((p) => alive(p.pid)),
+      children.filter((p) => isAlive(p.pid)),
       [],
       'processes left running',
     );
