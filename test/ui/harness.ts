@@ -14,7 +14,7 @@
 // One code-server + one browser per describe block (start-up costs ~10 s); a screenshot of every test lands in
 // test-results/ui/<test>.png, and on a failure the VS Code logs are copied next to it.
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from 'mocha';
 import { Workbench, type WorkbenchOptions } from './workbench/workbench';
@@ -23,6 +23,7 @@ export { Workbench, type WorkbenchOptions } from './workbench/workbench';
 export type { TreeRow, ViewWelcome } from './workbench/views';
 export type { Notification } from './workbench/notifications';
 export type { CallStackRow } from './workbench/debug';
+export type { CodeLens, Glyph } from './workbench/editor';
 export type { RunningExtension } from './workbench/extensions';
 export { DEFAULT_UI_TIMEOUT_MS, type PollOptions } from './workbench/poll';
 export { packExtension } from './workbench/pack';
@@ -90,10 +91,9 @@ export function useWorkbench(
     const name = artifactName(test.fullTitle());
     if (test.state === 'failed') failed = true;
     await wb.screenshot(path.join(UI_ARTIFACTS_DIR, `${name}.png`));
-    if (test.state === 'failed') {
-      const seen = await wb.describeScreen();
-      await writeFile(path.join(UI_ARTIFACTS_DIR, `${name}.failure.txt`), seen);
-    }
+    const report = path.join(UI_ARTIFACTS_DIR, `${name}.failure.txt`);
+    if (test.state === 'failed') await writeFile(report, await wb.describeScreen());
+    else await rm(report, { force: true }); // a report from an earlier failed run would mislead
   });
 
   after(async function () {

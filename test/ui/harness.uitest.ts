@@ -9,6 +9,7 @@ const APP_JS = `const answer = 42;
 debugger;
 console.log('answer is', answer);
 `;
+const LENSES_TXT = 'intro\n[first]\nbody\n[second]\n';
 const LAUNCH_JSON = JSON.stringify({
   version: '0.2.0',
   configurations: [{ type: 'node', request: 'launch', name: 'app', program: '${workspaceFolder}/app.js' }],
@@ -25,7 +26,7 @@ describe('UI harness: reading VS Code in Chromium', function () {
 
   const vscode = useWorkbench(() => ({
     extensions: [probe],
-    files: { 'app.js': APP_JS, '.vscode/launch.json': LAUNCH_JSON },
+    files: { 'app.js': APP_JS, 'lenses.txt': LENSES_TXT, '.vscode/launch.json': LAUNCH_JSON },
   }));
 
   it("reads an extension's activity-bar entry, tree rows and welcome content", async () => {
@@ -62,9 +63,52 @@ describe('UI harness: reading VS Code in Chromium', function () {
     assert.equal(reply.severity, 'warning');
   });
 
+  it('ticks items in a multi-select quick pick and picks from a tree row’s context menu', async () => {
+    const wb = vscode();
+    await wb.runCommand('Probe: Pick Many');
+    await wb.pickQuickItems(['green', 'blue']);
+    await wb.waitForNotification(/^Picked green, blue$/);
+    await wb.openViewContainer('Probe');
+    await wb.treeRowContextMenu('Probe Items', 'beta', 'Row Action');
+    await wb.waitForNotification(/^Row action on beta$/);
+    await assert.rejects(wb.treeRowContextMenu('Probe Items', 'beta', 'No Such Entry'), /offers \["Row Action"\]/);
+  });
+
+  it('opens files, reads code lenses and breakpoint glyphs by line, and clicks a lens', async () => {
+    const wb = vscode();
+    await wb.openFile('lenses.txt');
+    assert.equal(await wb.activeEditorTitle(), 'lenses.txt');
+    const lenses = await wb.poll(
+      () => wb.codeLenses(),
+      (l) => l.length === 2,
+      { what: 'two probe lenses' },
+    );
+    assert.deepEqual(lenses, [
+      { title: 'Probe Lens', tooltip: 'lens over [first]', line: 2, lineText: '[first]' },
+      { title: 'Probe Lens', tooltip: 'lens over [second]', line: 4, lineText: '[second]' },
+    ]);
+    await wb.clickCodeLens('Probe Lens', '[second]');
+    await wb.waitForNotification(/^Lens on \[second\]$/);
+
+    await wb.openFile('app.js');
+    await wb.toggleBreakpoint(3);
+    await wb.poll(
+      () => wb.editorGlyphs(),
+      (g) => g.some((x) => x.line === 3 && x.icon === 'debug-breakpoint'),
+      { what: 'a breakpoint glyph on line 3' },
+    );
+    await wb.toggleBreakpoint(3);
+    await wb.poll(
+      () => wb.editorGlyphs(),
+      (g) => !g.some((x) => x.icon.startsWith('debug-breakpoint')),
+      { what: 'the breakpoint removed' },
+    );
+  });
+
   it('lists the commands the palette offers', async () => {
     const titles = await vscode().listCommands('Probe:');
-    for (const t of ['Probe: Say Hello', 'Probe: Ask Name', 'Probe: Open Console']) assert.ok(titles.includes(t), t);
+    for (const t of ['Probe: Say Hello', 'Probe: Ask Name', 'Probe: Pick Many', 'Probe: Open Console'])
+      assert.ok(titles.includes(t), t);
     assert.ok(!titles.includes('Probe: Nonexistent'));
   });
 

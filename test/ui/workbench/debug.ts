@@ -49,6 +49,18 @@ export async function callStack(page: Page): Promise<CallStackRow[]> {
   return rows.sort((a, b) => a.index - b.index).map(({ index: _index, ...row }) => row);
 }
 
+/**
+ * The state the Call Stack view's title shows for a session with a single thread ("Paused on breakpoint",
+ * "Running"; VS Code then hides the session and thread rows), '' when there is none. Opens Run and Debug.
+ */
+export async function callStackState(page: Page): Promise<string> {
+  await openViewContainer(page, 'Run and Debug');
+  const pane = await expandView(page, 'Call Stack');
+  const state = pane.locator('.pane-header .call-stack-state-message');
+  if ((await state.count()) === 0 || !(await state.first().isVisible())) return '';
+  return ((await state.first().textContent()) ?? '').trim();
+}
+
 /** Shows the Debug Console and returns its lines (output and evaluation results), oldest first. */
 export async function debugConsoleLines(page: Page): Promise<string[]> {
   await showDebugConsole(page);

@@ -120,6 +120,35 @@ export async function pickQuickItem(page: Page, label: string, timeoutMs = DEFAU
 }
 
 /**
+ * In a multi-select quick pick (`canPickMany`), ticks the rows labelled `labels` (leaving the others as they are)
+ * and accepts with OK. Waits for every label first.
+ */
+export async function pickQuickItems(page: Page, labels: readonly string[]): Promise<void> {
+  await poll(
+    () => quickPickLabels(page),
+    (shown) => labels.every((l) => shown.includes(l)),
+    { what: `${JSON.stringify(labels)} in the quick pick` },
+  );
+  for (const label of labels) {
+    const row = await rowFor(page, label);
+    if ((await row.getAttribute('aria-checked')) !== 'true') await row.locator('.monaco-checkbox').click();
+    await poll(
+      async () => (await rowFor(page, label)).getAttribute('aria-checked'),
+      (checked) => checked === 'true',
+      { what: `"${label}" ticked in the quick pick` },
+    );
+  }
+  await page.locator(`${WIDGET} .quick-input-action .monaco-button`, { hasText: 'OK' }).click();
+}
+
+async function rowFor(page: Page, label: string): Promise<Locator> {
+  for (const handle of await page.locator(ROWS).all()) {
+    if (rowMatches(await handle.getAttribute('aria-label'), label)) return handle;
+  }
+  throw new Error(`"${label}" is not in the quick pick`);
+}
+
+/**
  * Answers an input box an extension opened (`showInputBox`): waits for it, checks its prompt mentions `prompt`
  * when given, types `text` and presses Enter.
  */

@@ -109,6 +109,41 @@ export async function clickTreeRow(page: Page, viewTitle: string, label: string)
   await row.first().click();
 }
 
+/**
+ * Right-clicks the tree row labelled `label` in view `viewTitle` and picks `item` from its context menu (e.g.
+ * `'Open Console'`); fails naming the menu's items when it has no such entry.
+ */
+export async function treeRowContextMenu(page: Page, viewTitle: string, label: string, item: string): Promise<void> {
+  const pane = await expandView(page, viewTitle);
+  const row = pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) });
+  await row.first().click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: DEFAULT_UI_TIMEOUT_MS });
+  const entries = menu.locator('.action-item:not(.disabled) .action-label:not(.separator)');
+  const labels = (await entries.allTextContents()).map((t) => t.trim());
+  const at = labels.indexOf(item);
+  if (at === -1) {
+    await page.keyboard.press('Escape');
+    throw new Error(
+      `"${item}" is not in the context menu of ${label} in ${viewTitle}; it offers ${JSON.stringify(labels)}`,
+    );
+  }
+  // A click that lands as the menu opens can be ignored (VS Code guards against the right-click's own mouse-up),
+  // so the entry is focused by hovering and chosen with Enter, as from the keyboard.
+  const entry = menu
+    .locator('.action-item')
+    .filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escape(item)}\\s*$`) }) })
+    .first();
+  await entry.hover();
+  await poll(
+    async () => (await entry.getAttribute('class')) ?? '',
+    (cls) => cls.split(' ').includes('focused'),
+    { what: `"${item}" focused in the context menu` },
+  );
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: DEFAULT_UI_TIMEOUT_MS });
+}
+
 /** The welcome content view `viewTitle` shows now, or undefined when it shows its tree instead. */
 export async function viewWelcome(page: Page, viewTitle: string): Promise<ViewWelcome | undefined> {
   const pane = await expandView(page, viewTitle);

@@ -6,7 +6,16 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startCodeServer, type CodeServerHandle } from '../../../src/cli/demo/codeServer';
 import { createLogger } from '../../../src/common/log';
-import { callStack, debugConsoleLines, evaluateInDebugConsole } from './debug';
+import { callStack, callStackState, debugConsoleLines, evaluateInDebugConsole } from './debug';
+import {
+  activeEditorTitle,
+  clickCodeLens,
+  codeLenses,
+  editorGlyphs,
+  goToLine,
+  openFile,
+  toggleBreakpoint,
+} from './editor';
 import { runningExtensions } from './extensions';
 import { clickNotificationAction, notifications, waitForNotification } from './notifications';
 import { DEFAULT_UI_TIMEOUT_MS, poll, type PollOptions } from './poll';
@@ -15,11 +24,20 @@ import {
   listCommands,
   openCommandPalette,
   pickQuickItem,
+  pickQuickItems,
   quickInputPrompt,
   runCommand,
 } from './quickInput';
 import { terminalNames, terminalText, typeInTerminal } from './terminal';
-import { activityBarTitles, clickTreeRow, clickWelcomeButton, openViewContainer, treeRows, viewWelcome } from './views';
+import {
+  activityBarTitles,
+  clickTreeRow,
+  clickWelcomeButton,
+  openViewContainer,
+  treeRowContextMenu,
+  treeRows,
+  viewWelcome,
+} from './views';
 
 /** Chromium as root in a sandbox without network: the flags TOOLCHAIN.md lists (Playwright adds --headless). */
 export const CHROMIUM_ARGS = [
@@ -47,6 +65,11 @@ export interface WorkbenchOptions {
   extensions?: readonly string[];
   /** A folder whose contents are copied into the (temporary) workspace, e.g. `examples/u5-sensor`. */
   workspaceFrom?: string;
+  /**
+   * Opens this folder itself as the workspace instead of a temporary copy, as `outpost demo` does (its builds then
+   * keep the paths their debug info names); the test owns it and removes it.
+   */
+  folder?: string;
   /** Files written into the workspace, by relative path (e.g. `.vscode/launch.json`). */
   files?: Record<string, string>;
   /** User settings, e.g. `{ 'outpost.relay': 'ws://127.0.0.1:PORT' }`. */
@@ -70,7 +93,7 @@ export class Workbench {
     readonly page: Page,
     /** code-server's address. */
     readonly url: string,
-    /** The workspace folder VS Code has open (a temporary copy). */
+    /** The workspace folder VS Code has open (a temporary copy, or `folder`). */
     readonly workspace: string,
     /** VS Code's logs folder (extension host, output channels). */
     readonly logsDir: string,
@@ -88,7 +111,8 @@ export class Workbench {
     let server: CodeServerHandle | undefined;
     let browser: BrowserContext | undefined;
     try {
-      const workspace = path.join(root, 'workspace');
+      if (opts.folder && opts.workspaceFrom) throw new Error('give either folder or workspaceFrom, not both');
+      const workspace = opts.folder ?? path.join(root, 'workspace');
       await mkdir(workspace, { recursive: true });
       if (opts.workspaceFrom) await cp(opts.workspaceFrom, workspace, { recursive: true });
       for (const [rel, text] of Object.entries(opts.files ?? {})) {
@@ -167,6 +191,7 @@ export class Workbench {
   listCommands = (query: string): Promise<string[]> => listCommands(this.page, query);
   openCommandPalette = async (query: string): Promise<void> => void (await openCommandPalette(this.page, query));
   pickQuickItem = (label: string, timeoutMs?: number): Promise<void> => pickQuickItem(this.page, label, timeoutMs);
+  pickQuickItems = (labels: readonly string[]): Promise<void> => pickQuickItems(this.page, labels);
   answerInputBox = (text: string, prompt?: RegExp): Promise<void> => answerInputBox(this.page, text, prompt);
   quickInputPrompt = (): Promise<string> => quickInputPrompt(this.page);
 
@@ -176,8 +201,19 @@ export class Workbench {
     openViewContainer(this.page, title, timeoutMs);
   treeRows = (view: string): ReturnType<typeof treeRows> => treeRows(this.page, view);
   clickTreeRow = (view: string, label: string): Promise<void> => clickTreeRow(this.page, view, label);
+  treeRowContextMenu = (view: string, label: string, item: string): Promise<void> =>
+    treeRowContextMenu(this.page, view, label, item);
   viewWelcome = (view: string): ReturnType<typeof viewWelcome> => viewWelcome(this.page, view);
   clickWelcomeButton = (view: string, label: string): Promise<void> => clickWelcomeButton(this.page, view, label);
+
+  // Editors (editor.ts)
+  openFile = (relPath: string): Promise<void> => openFile(this.page, relPath);
+  activeEditorTitle = (): Promise<string> => activeEditorTitle(this.page);
+  goToLine = (line: number): Promise<void> => goToLine(this.page, line);
+  toggleBreakpoint = (line: number): Promise<void> => toggleBreakpoint(this.page, line);
+  editorGlyphs = (): ReturnType<typeof editorGlyphs> => editorGlyphs(this.page);
+  codeLenses = (): ReturnType<typeof codeLenses> => codeLenses(this.page);
+  clickCodeLens = (title: string, lineText: string): Promise<void> => clickCodeLens(this.page, title, lineText);
 
   // Notifications (notifications.ts)
   notifications = (): ReturnType<typeof notifications> => notifications(this.page);
@@ -188,6 +224,7 @@ export class Workbench {
 
   // Debugging (debug.ts)
   callStack = (): ReturnType<typeof callStack> => callStack(this.page);
+  callStackState = (): Promise<string> => callStackState(this.page);
   debugConsoleLines = (): Promise<string[]> => debugConsoleLines(this.page);
   evaluateInDebugConsole = (expression: string): Promise<void> => evaluateInDebugConsole(this.page, expression);
 
