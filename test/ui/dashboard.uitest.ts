@@ -1,23 +1,14 @@
 // The Outpost dashboard in real VS Code: a relay and one QEMU device; the webview shows the device with a signal
 // sparkline, and follows the connection live (disconnecting turns the page into the next step).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { readIdentityFile } from '../../src/common/identityFile';
-import { createLogger } from '../../src/common/log';
 import { demoDevices } from '../../src/cli/demo/demoFleet';
-import { demoLayout } from '../../src/cli/demo/demoLayout';
-import { buildDemoFirmware, prepareWorkspace } from '../../src/cli/demo/demoWorkspace';
-import { registerDemoFleet } from '../../src/cli/demo/fleetRegistration';
-import { ensureIdentityFile } from '../../src/cli/demo/identities';
-import { startSimDevice, type SimDevice } from '../../src/agent/device';
 import { deployBuild } from '../../src/extension/deployBuild';
 import { connectOperator } from '../../src/link/operatorClient';
-import type { Identity } from '../../src/protocol/identity';
-import { startRelay, type RunningRelay } from '../../src/relay';
-import { UI_ARTIFACTS_DIR, useWorkbench, type Workbench } from './harness';
+import { UI_ARTIFACTS_DIR, type Workbench } from './harness';
+import { useLiveFleet } from './liveFleet';
 
 /** The dashboard's page: VS Code puts a webview's content in an iframe inside the webview's own iframe. */
 function dashboardFrame(wb: Workbench): FrameLocator {
@@ -32,49 +23,7 @@ async function textOf(frame: FrameLocator, selector: string): Promise<string> {
 
 describe('Outpost dashboard with a simulated device', function () {
   const [sensor] = demoDevices(1);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-dashboard-ui-'));
-  const layout = demoLayout(root);
-  let relay: RunningRelay | undefined;
-  let device: SimDevice | undefined;
-  let firmwareElf = '';
-  let signing: Identity | undefined;
-
-  before(async function () {
-    this.timeout(120_000);
-    fs.mkdirSync(UI_ARTIFACTS_DIR, { recursive: true });
-    const log = createLogger('dashboard-ui', (line) =>
-      fs.appendFileSync(path.join(UI_ARTIFACTS_DIR, 'dashboard-ui.log'), line + '\n'),
-    );
-    await prepareWorkspace(layout.workspace, sensor.name);
-    const firmware = await buildDemoFirmware(layout.workspace, layout.firmwareElf);
-    firmwareElf = firmware.elf;
-    const operator = ensureIdentityFile(layout.operatorKey);
-    signing = ensureIdentityFile(layout.signingKey);
-    relay = await startRelay({ listen: '127.0.0.1:0', dataDir: layout.relayDir, log: log.child('relay') });
-    const enrollments = await registerDemoFleet(relay.url, relay.adminKeyFile, operator.publicKeyText, [sensor]);
-    fs.mkdirSync(layout.deviceStateDir(sensor.name), { recursive: true });
-    device = await startSimDevice({
-      relay: relay.url,
-      identity: ensureIdentityFile(layout.deviceKey(sensor.name)),
-      firmware: firmware.elf,
-      stateDir: layout.deviceStateDir(sensor.name),
-      enroll: enrollments.get(sensor.name),
-      trustedSigners: [signing.publicKeyText],
-      log: log.child(sensor.name),
-    });
-    await device.whenConnected();
-  });
-
-  after(async () => {
-    await device?.stop();
-    await relay?.close();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-
-  const vscode = useWorkbench(() => ({
-    settings: { 'outpost.relay': relay!.url, 'outpost.identityFile': layout.operatorKey },
-    workspaceFrom: layout.workspace,
-  }));
+  const { fleet, vscode } = useLiveFleet({ devices: 1 });
 
   it("shows the device's name and a signal sparkline", async () => {
     const wb = vscode();
@@ -111,12 +60,13 @@ describe('Outpost dashboard with a simulated device', function () {
     const wb = vscode();
     // CI deploys with its own key (the relay keeps one connection per identity, and the editor holds its own).
     const client = await connectOperator({
-      relay: relay!.url,
-      identity: readIdentityFile(relay!.adminKeyFile),
+      relay: fleet().relay.url,
+      identity: readIdentityFile(fleet().relay.adminKeyFile),
       keepaliveSec: 0,
     });
     try {
-      await deployBuild(client, firmwareElf, signing!, { devices: [sensor.name], tags: [] });
+      const signing = readIdentityFile(fleet().layout.signingKey);
+      await deployBuild(client, fleet().firmware.elf, signing, { devices: [sensor.name], tags: [] });
     } finally {
       client.close();
     }

@@ -1,18 +1,10 @@
 // The Fleet view in real VS Code against the demo's pieces: an embedded relay and three QEMU devices running the
 // sample firmware; the editor connects on start-up with the operator key from settings and follows the fleet live.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../src/common/log';
 import { demoDevices } from '../../src/cli/demo/demoFleet';
-import { demoLayout } from '../../src/cli/demo/demoLayout';
-import { buildDemoFirmware, prepareWorkspace, type DemoFirmware } from '../../src/cli/demo/demoWorkspace';
-import { registerDemoFleet } from '../../src/cli/demo/fleetRegistration';
-import { ensureIdentityFile } from '../../src/cli/demo/identities';
-import { startSimDevice, type SimDevice } from '../../src/cli/demo/simDevice';
-import { startRelay, type RunningRelay } from '../../src/relay';
-import { UI_ARTIFACTS_DIR, useWorkbench, type TreeRow } from './harness';
+import { UI_ARTIFACTS_DIR, type TreeRow } from './harness';
+import { useLiveFleet } from './liveFleet';
 
 /** The device rows (leaves) of the Fleet tree, one per device name (a device shows under each of its tag groups). */
 function deviceRows(rows: TreeRow[]): Map<string, TreeRow> {
@@ -20,53 +12,9 @@ function deviceRows(rows: TreeRow[]): Map<string, TreeRow> {
 }
 
 describe('Fleet view with a live simulated fleet', function () {
-  const fleet = demoDevices(3);
-  const names = fleet.map((d) => d.name);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-fleet-ui-'));
-  const layout = demoLayout(root);
-  let relay: RunningRelay | undefined;
-  let firmware: DemoFirmware | undefined;
-  const devices = new Map<string, SimDevice>();
-
-  before(async function () {
-    this.timeout(120_000);
-    const log = createLogger('fleet-ui', (line) =>
-      fs.appendFileSync(path.join(UI_ARTIFACTS_DIR, 'fleet-ui.log'), line + '\n'),
-    );
-    fs.mkdirSync(UI_ARTIFACTS_DIR, { recursive: true });
-    await prepareWorkspace(layout.workspace, names[0]);
-    firmware = await buildDemoFirmware(layout.workspace, layout.firmwareElf);
-    const operator = ensureIdentityFile(layout.operatorKey);
-    const signing = ensureIdentityFile(layout.signingKey);
-    relay = await startRelay({ listen: '127.0.0.1:0', dataDir: layout.relayDir, log: log.child('relay') });
-    const enrollments = await registerDemoFleet(relay.url, relay.adminKeyFile, operator.publicKeyText, fleet);
-    for (const d of fleet) {
-      fs.mkdirSync(layout.deviceStateDir(d.name), { recursive: true });
-      const device = await startSimDevice({
-        relay: relay.url,
-        identity: ensureIdentityFile(layout.deviceKey(d.name)),
-        firmware: firmware.elf,
-        stateDir: layout.deviceStateDir(d.name),
-        enroll: enrollments.get(d.name),
-        trustedSigners: [signing.publicKeyText],
-        log: log.child(d.name),
-      });
-      devices.set(d.name, device);
-      await device.whenConnected();
-    }
-  });
-
-  after(async () => {
-    await Promise.all([...devices.values()].map((d) => d.stop()));
-    await relay?.close();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-
   // What `outpost demo` gives code-server: the relay and the operator key in user settings, the sample workspace.
-  const vscode = useWorkbench(() => ({
-    settings: { 'outpost.relay': relay!.url, 'outpost.identityFile': layout.operatorKey },
-    workspaceFrom: layout.workspace,
-  }));
+  const { fleet, vscode } = useLiveFleet({ devices: 3 });
+  const names = demoDevices(3).map((d) => d.name);
 
   it('lists the three devices online with their firmware version, grouped by tag, without a Connect step', async () => {
     const wb = vscode();
@@ -75,9 +23,9 @@ describe('Fleet view with a live simulated fleet', function () {
       () => wb.treeRows('Fleet'),
       (r) => {
         const byName = deviceRows(r);
-        return names.every((n) => byName.get(n)?.description.includes(firmware!.version!) === true);
+        return names.every((n) => byName.get(n)?.description.includes(fleet().firmware.version!) === true);
       },
-      { what: `${names.join(', ')} with firmware ${firmware!.version} in the Fleet view` },
+      { what: `${names.join(', ')} with firmware ${fleet().firmware.version} in the Fleet view` },
     );
     const byName = deviceRows(rows);
     assert.deepEqual([...byName.keys()].sort(), names);
@@ -124,8 +72,7 @@ describe('Fleet view with a live simulated fleet', function () {
     const wb = vscode();
     await wb.openViewContainer('Outpost');
     const gone = names[2];
-    await devices.get(gone)!.stop();
-    devices.delete(gone);
+    await fleet().stopDevice(gone);
     const rows = await wb.poll(
       () => wb.treeRows('Fleet'),
       (r) => /offline/.test(deviceRows(r).get(gone)?.description ?? ''),
