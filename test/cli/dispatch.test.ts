@@ -4,7 +4,16 @@ import { PassThrough } from 'node:stream';
 import { defineCommand, type CliIo, type Command } from '../../src/cli/command';
 import { runCli } from '../../src/cli/dispatch';
 import { CliError, ExitCode, toCliError } from '../../src/cli/errors';
-import { parseDuration, parseListen, parsePositiveInt, parseTags } from '../../src/cli/values';
+import {
+  parseDuration,
+  parseListen,
+  parseName,
+  parsePositiveInt,
+  parsePublicKey,
+  parseTags,
+  parseTrustKeys,
+} from '../../src/cli/values';
+import { generateIdentity } from '../../src/protocol/identity';
 import { ConfigError } from '../../src/common/config';
 
 function io(): CliIo & { out(): string } {
@@ -151,5 +160,17 @@ describe('CLI option values', () => {
     assert.deepEqual(parseListen('listen', '7600'), { host: '127.0.0.1', port: 7600 });
     assert.throws(() => parseListen('listen', 'localhost'), /use HOST:PORT/);
     assert.throws(() => parseListen('listen', 'h:70000'), /use HOST:PORT/);
+  });
+
+  it('parses public keys, trusted signers and names, saying which value is wrong', () => {
+    const key = generateIdentity().publicKeyText;
+    assert.equal(parsePublicKey(` ${key}\n`), key);
+    assert.throws(() => parsePublicKey(undefined), /^CliError: missing --pubkey KEY/);
+    assert.throws(() => parsePublicKey('abc'), /--pubkey is not a public key/);
+    assert.deepEqual(parseTrustKeys([` ${key}`]), [key]);
+    assert.deepEqual(parseTrustKeys([]), []);
+    assert.throws(() => parseTrustKeys([key, 'nope']), /--trust "nope" is not a public key/);
+    assert.equal(parseName('name', 'sensor-01'), 'sensor-01');
+    assert.throws(() => parseName('device', 'a b'), /bad --device "a b": letters, digits/);
   });
 });

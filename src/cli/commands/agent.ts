@@ -8,14 +8,13 @@ import type { Target } from '../../agent/target';
 import { TargetError } from '../../agent/targets';
 import { readIdentityFile } from '../../common/identityFile';
 import { createLogger } from '../../common/log';
-import { isPublicKeyText } from '../../protocol/control';
 import { isKeepaliveSec } from '../../protocol/keepalive';
-import { isName } from '../../protocol/json';
 import { defineCommand } from '../command';
+import { deviceOptions } from '../deviceOptions';
 import { runDevice } from '../deviceRun';
 import { usageError } from '../errors';
 import { relayOptions, relaySettings } from '../session';
-import { parseDuration, parsePositiveInt } from '../values';
+import { parseDuration, parseName, parsePositiveInt, parseTrustKeys } from '../values';
 
 export default defineCommand({
   name: 'agent',
@@ -27,14 +26,8 @@ export default defineCommand({
   options: {
     ...relayOptions,
     target: { type: 'string', value: 'URI', description: 'gdb://HOST:PORT, openocd:CFG[,CFG…] or sim[:ELF]' },
-    enroll: { type: 'string', value: 'TOKEN', description: 'enrollment token (first start of a new device)' },
     name: { type: 'string', value: 'NAME', description: 'device name to enroll under (default derived from the key)' },
-    trust: {
-      type: 'string',
-      multiple: true,
-      value: 'KEY',
-      description: 'public key whose firmware signatures it accepts',
-    },
+    ...deviceOptions,
     firmware: { type: 'string', value: 'ELF', description: 'firmware ELF: what sim runs; facts for other targets' },
     state: {
       type: 'string',
@@ -52,11 +45,8 @@ export default defineCommand({
   },
   async run({ options }, io) {
     if (!options.target) throw usageError('missing --target: gdb://HOST:PORT, openocd:CFG or sim');
-    if (options.name !== undefined && !isName(options.name)) {
-      throw usageError('--name: letters, digits, . _ - (at most 64), starting with a letter or digit');
-    }
-    const bad = options.trust.find((k) => !isPublicKeyText(k.trim()));
-    if (bad !== undefined) throw usageError(`--trust "${bad}" is not a public key (43 base64url characters)`);
+    const name = options.name === undefined ? undefined : parseName('name', options.name);
+    const trustedSigners = parseTrustKeys(options.trust);
     const keepaliveSec = options.keepalive ? parseDuration('keepalive', options.keepalive) : undefined;
     if (keepaliveSec !== undefined && !isKeepaliveSec(keepaliveSec)) {
       throw usageError(`bad --keepalive "${options.keepalive}": use whole seconds from 5s to 1h`);
@@ -87,10 +77,10 @@ export default defineCommand({
         relay,
         identity,
         target,
-        enroll: options.enroll ? { token: options.enroll, ...(options.name && { name: options.name }) } : undefined,
+        enroll: options.enroll ? { token: options.enroll, ...(name && { name }) } : undefined,
         keepaliveSec,
         stateDir,
-        trustedSigners: options.trust.map((k) => k.trim()),
+        trustedSigners,
         log,
         onConnected: (name) => io.stdout.write(`agent connected as ${name}\n`),
       },

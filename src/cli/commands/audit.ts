@@ -1,11 +1,10 @@
 // `outpost audit [--device NAME] [--limit N] [--json]`: the relay's audit log, newest first (admin only).
 import { AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX, type AuditEntry } from '../../protocol/control';
-import { isName } from '../../protocol/json';
 import { defineCommand } from '../command';
 import { usageError } from '../errors';
 import { relayOptions, withOperator } from '../session';
 import { renderTable } from '../table';
-import { parsePositiveInt } from '../values';
+import { parseName, parsePositiveInt } from '../values';
 
 /** The human-readable audit table: when, who, what (channel opens show their kind), which device, how it ended. */
 export function auditTable(entries: AuditEntry[], device?: string): string {
@@ -33,9 +32,7 @@ export default defineCommand({
     ...relayOptions,
   },
   async run({ options }, io) {
-    if (options.device !== undefined && !isName(options.device)) {
-      throw usageError(`bad --device "${options.device}": a device name (letters, digits, . _ -)`);
-    }
+    if (options.device !== undefined) parseName('device', options.device);
     const limit = options.limit === undefined ? undefined : parsePositiveInt('limit', options.limit);
     if (limit !== undefined && limit > AUDIT_LIST_MAX) {
       throw usageError(`bad --limit "${options.limit}": the relay returns at most ${AUDIT_LIST_MAX} entries`);

@@ -1,8 +1,9 @@
 // `outpost operator add NAME --pubkey KEY --role R`: lets a person or CI job use the relay.
-import { isPublicKeyText, ROLES, type Role } from '../../protocol/control';
+import { ROLES, type Role } from '../../protocol/control';
 import { defineCommand } from '../command';
 import { usageError } from '../errors';
 import { relayOptions, withOperator } from '../session';
+import { parsePublicKey } from '../values';
 
 export default defineCommand({
   name: 'operator add',
@@ -17,19 +18,12 @@ export default defineCommand({
     ...relayOptions,
   },
   async run({ options, positionals: [name] }, io) {
-    if (!options.pubkey) throw usageError('missing --pubkey KEY: the public key printed by outpost keys new');
-    if (!isPublicKeyText(options.pubkey.trim())) {
-      throw usageError(
-        '--pubkey is not a public key: give the 43-character base64url text printed by outpost keys new',
-      );
-    }
+    const publicKey = parsePublicKey(options.pubkey);
     if (!options.role || !ROLES.includes(options.role as Role)) {
       throw usageError(`--role must be one of ${ROLES.join(', ')}`);
     }
     const role = options.role as Role;
-    await withOperator(options, io, (c) =>
-      c.request('operators.add', { name, publicKey: options.pubkey!.trim(), role }),
-    );
+    await withOperator(options, io, (c) => c.request('operators.add', { name, publicKey, role }));
     io.stdout.write(`operator ${name} added as ${role}\n`);
   },
 });

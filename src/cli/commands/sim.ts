@@ -5,9 +5,9 @@ import { simTarget } from '../../agent/device';
 import { resolveConfig } from '../../common/config';
 import { createLogger } from '../../common/log';
 import { RelayError } from '../../link/errors';
-import { isPublicKeyText } from '../../protocol/control';
-import { isName } from '../../protocol/json';
 import { defineCommand } from '../command';
+import { deviceOptions } from '../deviceOptions';
+import { parseName, parseTrustKeys } from '../values';
 import { runDevice } from '../deviceRun';
 import { CliError, usageError } from '../errors';
 import { simFirmware, simIdentity } from '../simSetup';
@@ -24,24 +24,14 @@ export default defineCommand({
     relay: { type: 'string', value: 'URL', description: 'relay URL (default: $OUTPOST_RELAY, then the config file)' },
     name: { type: 'string', value: 'NAME', description: 'device name (required; enrolls under it)' },
     firmware: { type: 'string', value: 'ELF', description: 'firmware ELF to run (default: the sample firmware)' },
-    enroll: { type: 'string', value: 'TOKEN', description: 'enrollment token (first start of a new device)' },
-    trust: {
-      type: 'string',
-      multiple: true,
-      value: 'KEY',
-      description: 'public key whose firmware signatures OTA accepts',
-    },
+    ...deviceOptions,
     key: { type: 'string', value: 'FILE', description: 'device key file (default: STATE/device.key, made once)' },
     state: { type: 'string', value: 'DIR', description: 'state folder (default ./.outpost/sim/NAME)' },
   },
   async run({ options }, io) {
     if (!options.name) throw usageError('missing --name NAME: the device name of the simulator');
-    if (!isName(options.name)) {
-      throw usageError('--name: letters, digits, . _ - (at most 64), starting with a letter or digit');
-    }
-    const name = options.name;
-    const bad = options.trust.find((k) => !isPublicKeyText(k.trim()));
-    if (bad !== undefined) throw usageError(`--trust "${bad}" is not a public key (43 base64url characters)`);
+    const name = parseName('name', options.name);
+    const trustedSigners = parseTrustKeys(options.trust);
     const config = resolveConfig({ flags: { relay: options.relay }, env: io.env, cwd: io.cwd });
     if (!config.relay) {
       throw usageError(`no relay given: pass --relay URL, set OUTPOST_RELAY, or put "relay" in ${config.configFile}`);
@@ -64,7 +54,7 @@ export default defineCommand({
           target,
           enroll: options.enroll ? { token: options.enroll, name } : undefined,
           stateDir,
-          trustedSigners: options.trust.map((k) => k.trim()),
+          trustedSigners,
           log,
           onConnected: (registered) => {
             const fw = target.firmware();
