@@ -1,9 +1,13 @@
 // Firmware builds for OTA tests, made once per test process: the sample at two versions, and a build that never
 // says it is ready (the sample with its ready line reworded), all real arm-none-eabi-gcc output.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SIM_BOARD } from '../../../src/agent/targets/sim';
 import { buildSimFirmware } from '../../../src/platformio/simBuild';
+import { signManifest, type ManifestFields, type SignedManifest } from '../../../src/protocol/manifest';
+import type { Identity } from '../../../src/protocol/identity';
 
 /** One build: ELF, raw flash image and build id. */
 export interface Build {
@@ -48,4 +52,23 @@ async function makeAll(): Promise<OtaBuilds> {
 export function otaBuilds(): Promise<OtaBuilds> {
   builds ??= makeAll();
   return builds;
+}
+
+/**
+ * The build's image signed by `by` for the simulator (its board, anti-rollback 1); `over` replaces any field (a
+ * tampered or oversized image's hash and size, another version or counter, an ELF hash).
+ */
+export function signBuild(b: Build, by: Identity, over: Partial<ManifestFields> = {}): SignedManifest {
+  return signManifest(
+    {
+      imageSha256: createHash('sha256').update(b.bin).digest('hex'),
+      imageSize: b.bin.length,
+      buildId: b.buildId,
+      version: b.version,
+      board: SIM_BOARD,
+      antiRollback: 1,
+      ...over,
+    },
+    by,
+  );
 }

@@ -3,45 +3,26 @@
 import assert from 'node:assert/strict';
 import { randomBytes, createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { consoleBusyProbe } from '../../../src/agent/ota/busy';
 import { GdbInstaller } from '../../../src/agent/ota/gdbInstaller';
 import { OtaService } from '../../../src/agent/ota/otaService';
 import { generateIdentity, type Identity } from '../../../src/protocol/identity';
-import { signManifest, type SignedManifest } from '../../../src/protocol/manifest';
+import type { SignedManifest } from '../../../src/protocol/manifest';
 import type { DeviceEvent } from '../../../src/relay/ota/deviceState';
 import { sendUpdate, type SendOutcome } from '../../../src/relay/ota/otaSender';
-import { otaBuilds, type Build } from './firmwareBuilds';
+import { tcpSocketPair } from '../../helpers/socketPair';
+import { otaBuilds, signBuild, type Build } from './firmwareBuilds';
 import { startQemuDevice, type QemuDevice } from './qemuDevice';
 
 const FLASH = { flashBase: 0x10000000, flashSize: 4 * 1024 * 1024 };
 const BOARD = 'stm32u5-sim';
 
+// The build's manifest with another image (tampered, oversized), version or anti-rollback counter.
 function sign(image: Buffer, b: Build, version: string, antiRollback: number, by: Identity): SignedManifest {
-  return signManifest(
-    {
-      imageSha256: createHash('sha256').update(image).digest('hex'),
-      imageSize: image.length,
-      buildId: b.buildId,
-      version,
-      board: BOARD,
-      antiRollback,
-    },
-    by,
-  );
-}
-
-/** A connected pair of real TCP sockets: [device side, sender side]. */
-async function socketPair(): Promise<[net.Socket, net.Socket]> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-  const device = await accepted;
-  server.close();
-  return [device, client];
+  const imageSha256 = createHash('sha256').update(image).digest('hex');
+  return signBuild(b, by, { imageSha256, imageSize: image.length, version, antiRollback });
 }
 
 describe('agent/ota on a QEMU device', function () {
@@ -97,7 +78,7 @@ describe('agent/ota on a QEMU device', function () {
     image: Buffer,
     opts: { deploymentId?: string; dropAfter?: number; healthTimeoutMs?: number } = {},
   ): Promise<{ outcome: SendOutcome; events: DeviceEvent[] }> {
-    const [deviceSide, senderSide] = await socketPair();
+    const [deviceSide, senderSide] = await tcpSocketPair();
     void svc.serve(deviceSide);
     const events: DeviceEvent[] = [];
     const outcome = await sendUpdate(senderSide, {

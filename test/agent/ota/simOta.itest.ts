@@ -1,9 +1,7 @@
 // OTA on the simulator as `outpost agent --target sim` runs it: serveOta on a real SimTarget (QEMU), the relay's
 // sender over a real socket, real signatures. What the fleet sees afterwards: version, build id, what boots.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChannelHandler } from '../../../src/agent/channelHandler';
@@ -13,11 +11,11 @@ import { silentLogger } from '../../../src/common/log';
 import type { Channel } from '../../../src/link/channel';
 import type { IncomingChannel } from '../../../src/link/connection';
 import { generateIdentity } from '../../../src/protocol/identity';
-import { signManifest, type SignedManifest } from '../../../src/protocol/manifest';
 import type { StatusMessage } from '../../../src/protocol/otaTransfer';
 import { sendUpdate } from '../../../src/relay/ota/otaSender';
 import { waitForLine } from '../helpers/uartLines';
-import { otaBuilds, type Build } from './firmwareBuilds';
+import { tcpSocketPair } from '../../helpers/socketPair';
+import { otaBuilds, signBuild, type Build } from './firmwareBuilds';
 
 describe('agent/ota on the sim target', function () {
   this.timeout(120_000);
@@ -63,27 +61,8 @@ describe('agent/ota on the sim target', function () {
     target = undefined;
   });
 
-  function sign(b: Build, antiRollback = 1): SignedManifest {
-    return signManifest(
-      {
-        imageSha256: createHash('sha256').update(b.bin).digest('hex'),
-        imageSize: b.bin.length,
-        buildId: b.buildId,
-        version: b.version,
-        board: 'stm32u5-sim',
-        antiRollback,
-      },
-      owner,
-    );
-  }
-
   async function deploy(b: Build, deploymentId = 'dep-1'): Promise<StatusMessage> {
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-    const sender = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-    const deviceSide = await accepted;
-    server.close();
+    const [deviceSide, sender] = await tcpSocketPair();
     const request: IncomingChannel = {
       kind: 'ota',
       operator: 'relay',
@@ -95,7 +74,7 @@ describe('agent/ota on the sim target', function () {
     void (handler as ChannelHandler)(request, { target: target as SimTarget, log: silentLogger });
     const outcome = await sendUpdate(sender, {
       deploymentId,
-      signed: sign(b),
+      signed: signBuild(b, owner),
       health: { healthTimeoutMs: 3000 },
       read: async (offset, length) => b.bin.subarray(offset, offset + length),
       onEvent: () => undefined,

@@ -15,9 +15,9 @@ import { connectOperator, type OperatorClient } from '../../../src/link/operator
 import { uploadArtifact, waitForDeployment, type DeploymentJson } from '../../../src/link/otaClient';
 import type { DeviceInfo } from '../../../src/protocol/control';
 import { generateIdentity, type Identity } from '../../../src/protocol/identity';
-import { signManifest } from '../../../src/protocol/manifest';
+import type { SignedManifest } from '../../../src/protocol/manifest';
 import { startRelay, type RunningRelay } from '../../../src/relay';
-import { otaBuilds, type Build, type OtaBuilds } from '../../agent/ota/firmwareBuilds';
+import { otaBuilds, signBuild, type Build, type OtaBuilds } from '../../agent/ota/firmwareBuilds';
 
 interface Device {
   name: string;
@@ -95,20 +95,8 @@ describe('OTA deployments through the relay (QEMU sim devices)', function () {
     return operator(id);
   }
 
-  function signed(b: Build) {
-    return signManifest(
-      {
-        imageSha256: createHash('sha256').update(b.bin).digest('hex'),
-        imageSize: b.bin.length,
-        buildId: b.buildId,
-        version: b.version,
-        board: 'stm32u5-sim',
-        antiRollback: 1,
-        elfSha256: createHash('sha256').update(fs.readFileSync(b.elf)).digest('hex'),
-      },
-      signer,
-    );
-  }
+  const signed = (b: Build): SignedManifest =>
+    signBuild(b, signer, { elfSha256: createHash('sha256').update(fs.readFileSync(b.elf)).digest('hex') });
 
   async function upload(ci: OperatorClient, b: Build): Promise<void> {
     await uploadArtifact(ci, b.bin, { kind: 'image', buildId: b.buildId });
