@@ -197,7 +197,13 @@ export class DeploymentRunner {
       });
       if (outcome.ended === 'closed') this.backOff(key);
       else this.retryAt.delete(key);
-      log.info('transfer ended', { id, device, ended: outcome.ended, bytesSent: outcome.bytesSent });
+      log.info('transfer ended', {
+        id,
+        device,
+        ended: outcome.ended,
+        bytesSent: outcome.bytesSent,
+        maxWindow: outcome.maxWindow,
+      });
     } catch (err) {
       if (err instanceof RelayError && err.code === 'CHANNEL_REFUSED') {
         await this.record(id, device, {

@@ -6,11 +6,11 @@ import {
   encodeOtaMessage,
   OTA_CHUNK_SIZE,
   OtaFrameDecoder,
-  transferWindow,
   type HealthPolicy,
   type StatusMessage,
 } from '../../protocol/otaTransfer';
 import type { DeviceEvent } from './deviceState';
+import { SendWindow } from './sendWindow';
 
 /** One transfer to one device. */
 export interface SendRequest {
@@ -21,15 +21,20 @@ export interface SendRequest {
   read: (offset: number, length: number) => Promise<Buffer>;
   /** Every device report, mapped to deployment events. */
   onEvent: (ev: DeviceEvent) => void;
-  /** Unacknowledged bytes allowed in flight; default transferWindow(imageSize). */
+  /** A fixed number of unacknowledged bytes allowed in flight; default: a SendWindow adapting to the link. */
   window?: number;
   /** Aborting sends `cancel` (the device decides whether it can still stop). */
   signal?: AbortSignal;
 }
 
-/** How a transfer ended: the device's final status, or the channel closed first (resume on reconnect). */
-export type SendOutcome =
-  { ended: 'status'; status: StatusMessage; bytesSent: number } | { ended: 'closed'; bytesSent: number };
+/**
+ * How a transfer ended: the device's final status, or the channel closed first (resume on reconnect). `bytesSent`
+ * counts image bytes; `maxWindow` is the widest the send window got (what a drop could have wasted).
+ */
+export type SendOutcome = ({ ended: 'status'; status: StatusMessage } | { ended: 'closed' }) & {
+  bytesSent: number;
+  maxWindow: number;
+};
 
 /**
  * Runs one transfer over an open `ota` channel: sends the offer, streams chunks from each `want` offset,
@@ -38,11 +43,12 @@ export type SendOutcome =
  */
 export function sendUpdate(channel: Duplex, req: SendRequest): Promise<SendOutcome> {
   const size = req.signed.manifest.imageSize;
-  const window = req.window ?? transferWindow(size);
+  const window = req.window !== undefined ? new SendWindow(req.window, req.window) : SendWindow.forImage(size);
   const decoder = new OtaFrameDecoder();
   let next = -1; // next offset to send; -1 until the device says where to start
   let acked = 0;
   let bytesSent = 0;
+  let maxWindow = window.bytes;
   let pumping = false;
   let finished = false;
 
@@ -71,13 +77,15 @@ export function sendUpdate(channel: Duplex, req: SendRequest): Promise<SendOutco
       if (pumping) return;
       pumping = true;
       try {
-        while (!finished && next >= 0 && next < size && next - acked < window) {
-          const length = Math.min(OTA_CHUNK_SIZE, size - next, window - (next - acked));
+        while (!finished && next >= 0 && next < size && next - acked < window.bytes) {
+          const length = Math.min(OTA_CHUNK_SIZE, size - next, window.bytes - (next - acked));
           const data = await req.read(next, length);
           if (data.length === 0) break;
           const offset = next;
           next += data.length;
           bytesSent += data.length;
+          window.onSend(next, performance.now());
+          maxWindow = Math.max(maxWindow, window.bytes);
           await write(encodeOtaChunk(offset, data));
         }
       } catch (err) {
@@ -100,22 +108,24 @@ export function sendUpdate(channel: Duplex, req: SendRequest): Promise<SendOutco
         if (msg.t === 'want') {
           next = Math.min(msg.offset, size);
           acked = next;
+          window.restart(next);
           req.onEvent({ type: 'bytes', offset: next });
           void pump();
         } else if (msg.t === 'ack') {
           acked = Math.max(acked, msg.offset);
+          window.onAck(msg.offset, performance.now());
           req.onEvent({ type: 'bytes', offset: msg.offset });
           void pump();
         } else if (msg.t === 'status') {
           req.onEvent({ type: 'status', state: msg.state, code: msg.code, reason: msg.reason });
           if (msg.state === 'confirmed' || msg.state === 'failed' || msg.state === 'rolled_back')
-            finish({ ended: 'status', status: msg, bytesSent });
+            finish({ ended: 'status', status: msg, bytesSent, maxWindow });
         }
       }
       if (error) channel.destroy(new Error(error.reason));
     });
     channel.on('error', () => undefined);
-    channel.on('close', () => finish({ ended: 'closed', bytesSent }));
+    channel.on('close', () => finish({ ended: 'closed', bytesSent, maxWindow }));
     void write(encodeOtaMessage({ t: 'offer', deploymentId: req.deploymentId, ...req.signed, ...req.health }));
     if (req.signal?.aborted) onAbort();
   });
