@@ -1,11 +1,15 @@
 // An emulated cellular link for tests and benchmarks: scripts/netem.sh driven from TypeScript, torn down on exit.
 import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 /** The script that builds and shapes the link. */
 export const NETEM_SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'netem.sh');
+
+/** Where netem.sh keeps each link's shape. */
+const STATE_DIR = '/run/outpost-netem';
 
 /** How the link behaves, per direction (the round trip is twice the delay). Unset fields keep their value. */
 export interface LinkShape {
@@ -141,6 +145,17 @@ export class EmulatedLink {
   /** Side `a` or `b`. */
   side(which: SideName): LinkSide {
     return which === 'a' ? this.a : this.b;
+  }
+
+  /** Which backend carries the link: the kernel's netem on a veth pair, or the userspace link over TUN devices. */
+  backend(): 'netem' | 'tun' | undefined {
+    try {
+      const state = fs.readFileSync(path.join(STATE_DIR, this.name), 'utf8');
+      const found = /^backend=(netem|tun)$/m.exec(state);
+      return found ? (found[1] as 'netem' | 'tun') : undefined;
+    } catch {
+      return undefined; // not up
+    }
   }
 
   /** Changes the shape; unset fields keep their value. */
