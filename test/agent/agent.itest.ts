@@ -19,7 +19,7 @@ import type { DeviceInfo } from '../../src/protocol/control';
 import { decodeFrame, FrameType } from '../../src/protocol/frame';
 import { generateIdentity, type Identity } from '../../src/protocol/identity';
 import { startRelay } from '../../src/relay';
-import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 import { WireTap, WsOpcode } from '../link/wireTap';
 import { FakeStub } from './fakeStub';
 import { otaBuilds } from './ota/firmwareBuilds';

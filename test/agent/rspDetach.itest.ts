@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/common/log';
 import type { Channel } from '../../src/link/channel';
 import { RelayError } from '../../src/link/errors';
 import type { Identity } from '../../src/protocol/identity';
-import { startRelayFixture, type RelayFixture } from '../link/relayFixture';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 import { WireTap } from '../link/wireTap';
 import { RspClient } from './rspClient';
 

@@ -14,7 +14,7 @@ import { connectOperator, type OperatorClient } from '../../src/link/operatorCli
 import type { Role } from '../../src/protocol/control';
 import { generateIdentity, type Identity } from '../../src/protocol/identity';
 import { startRelayProcess, type RelayUnderTest } from '../helpers/relayProcess';
-import { startRelayFixture } from '../link/relayFixture';
+import { startRelayFixture } from '../helpers/relayFixture';
 import { consoleText, LineLog } from './harness';
 import type { DeviceLines } from './scenarios';
 

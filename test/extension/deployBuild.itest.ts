@@ -9,18 +9,18 @@ import type { Identity } from '../../src/protocol/identity';
 import { deployBuild, type DeployProgress } from '../../src/extension/deployBuild';
 import { DeploymentsModel } from '../../src/extension/deploymentsModel';
 import { buildFirmware } from '../debug/harness';
-import { startTestRelay, type TestRelay } from './relayHarness';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 
 describe('deploying a build from the extension (real relay)', function () {
   this.timeout(120_000);
-  let fx: TestRelay;
+  let fx: RelayFixture;
   let elf: string;
   let deployer: Identity;
   let client: OperatorClient;
 
   before(async () => {
     ({ elf } = await buildFirmware());
-    fx = await startTestRelay();
+    fx = await startRelayFixture();
     await fx.addDevice('sensor-01');
     await fx.addDevice('sensor-02');
     deployer = await fx.addOperator('dana', 'deployer');

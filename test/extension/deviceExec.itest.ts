@@ -8,18 +8,18 @@ import { silentLogger } from '../../src/common/log';
 import type { ChannelOpener } from '../../src/debug/tunnel/deviceConnector';
 import { execOnDevice } from '../../src/extension/deviceExec';
 import { buildFirmware } from '../debug/harness';
-import { startTestRelay, type TestRelay } from './relayHarness';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 
 describe('console commands on a device (real relay, agent, QEMU sim)', function () {
   this.timeout(120_000);
-  let fx: TestRelay;
+  let fx: RelayFixture;
   let target: Target;
   let agent: Agent;
   let opener: ChannelOpener;
 
   before(async () => {
     const { elf } = await buildFirmware();
-    fx = await startTestRelay();
+    fx = await startRelayFixture();
     const deviceKey = await fx.addDevice('sensor-01');
     target = createTarget('sim', { firmware: elf, logger: silentLogger });
     agent = new Agent({ relay: fx.url, identity: deviceKey, target, log: silentLogger });

@@ -14,11 +14,11 @@ import { execOnDevice } from '../../src/extension/deviceExec';
 import { DeviceTunnels } from '../../src/extension/deviceTunnels';
 import { runGdb } from '../agent/helpers/gdb';
 import { buildFirmware } from '../debug/harness';
-import { startTestRelay, type TestRelay } from './relayHarness';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 
 describe('Open GDB Tunnel (real relay, agent, QEMU sim, gdb-multiarch)', function () {
   this.timeout(120_000);
-  let fx: TestRelay;
+  let fx: RelayFixture;
   let device: SimDevice;
   let opener: ChannelOpener;
   let elf: string;
@@ -28,7 +28,7 @@ describe('Open GDB Tunnel (real relay, agent, QEMU sim, gdb-multiarch)', functio
 
   before(async () => {
     ({ elf } = await buildFirmware());
-    fx = await startTestRelay();
+    fx = await startRelayFixture();
     stateDir = mkdtempSync(join(tmpdir(), 'outpost-ext-tunnel-'));
     const identity = await fx.addDevice('sensor-01');
     device = await startSimDevice({

@@ -15,7 +15,7 @@ import { operatorConnector } from '../../src/extension/operatorLink';
 import { ConnectFailed, RelayConnection, type ConnectionState } from '../../src/extension/relayConnection';
 import { statusView } from '../../src/extension/statusModel';
 import { silentLogger } from '../../src/common/log';
-import { startTestRelay, type TestRelay } from './relayHarness';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 
 // Resolves when `fleet` satisfies `check` (it changes only on relay events), or fails after a while.
 function until(fleet: FleetModel, check: () => boolean, what: string): Promise<void> {
@@ -35,12 +35,12 @@ function until(fleet: FleetModel, check: () => boolean, what: string): Promise<v
 }
 
 describe('extension relay connection (real relay)', () => {
-  let fx: TestRelay;
+  let fx: RelayFixture;
   let fleet: FleetModel;
   let conn: RelayConnection;
   const devices: Connection[] = [];
 
-  before(async () => (fx = await startTestRelay()));
+  before(async () => (fx = await startRelayFixture()));
   beforeEach(() => {
     fleet = new FleetModel();
     conn = new RelayConnection(operatorConnector(silentLogger), fleet, new DeploymentsModel());

@@ -14,14 +14,14 @@ import { OutpostDebugSession } from '../../src/debug/session/outpostSession';
 import { directConnector } from '../../src/debug/stub/directConnector';
 import { deviceConnector, type ChannelOpener } from '../../src/debug/tunnel/deviceConnector';
 import { buildFirmware, EventQueue, lineOf, sampleProject } from '../debug/harness';
-import { startTestRelay, type TestRelay } from './relayHarness';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 
 const sensorC = join(sampleProject, 'src', 'sensor.c');
 const reportLine = lineOf(sensorC, 'LOG_I("reading #%lu');
 
 describe('remote debugging through the relay (extension device connector, agent, QEMU, gdb-multiarch)', function () {
   this.timeout(120_000);
-  let fx: TestRelay;
+  let fx: RelayFixture;
   let target: Target;
   let agent: Agent;
   let server: Server;
@@ -30,7 +30,7 @@ describe('remote debugging through the relay (extension device connector, agent,
 
   before(async () => {
     ({ elf } = await buildFirmware());
-    fx = await startTestRelay();
+    fx = await startRelayFixture();
     const deviceKey = await fx.addDevice('sensor-01');
     // The device as `outpost sim` runs it: the agent supervises QEMU running the sample firmware.
     target = createTarget('sim', { firmware: elf, logger: silentLogger });

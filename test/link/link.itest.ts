@@ -8,7 +8,7 @@ import type { Connection } from '../../src/link/connection';
 import { RelayError } from '../../src/link/errors';
 import { connectOperator, type OperatorClient } from '../../src/link/operatorClient';
 import { generateIdentity, type Identity } from '../../src/protocol/identity';
-import { startRelayFixture, type RelayFixture } from './relayFixture';
+import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 
 async function refusedWith(p: Promise<unknown>, code: string): Promise<RelayError> {
   try {

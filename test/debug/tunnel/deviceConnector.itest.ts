@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/common/log';
 import { DebugError, ErrorCode } from '../../../src/debug/errors';
 import { deviceConnector, type ChannelOpener } from '../../../src/debug/tunnel/deviceConnector';
 import { openRspTunnel } from '../../../src/debug/tunnel/rspTunnel';
-import { startRelayFixture, type RelayFixture } from '../../link/relayFixture';
+import { startRelayFixture, type RelayFixture } from '../../helpers/relayFixture';
 
 // Connects to the tunnel and sends one RSP packet; resolves with what comes back.
 async function roundTrip(port: number, packet: string): Promise<{ reply: string; socket: Socket }> {
