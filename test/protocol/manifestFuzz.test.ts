@@ -2,18 +2,7 @@
 import assert from 'node:assert/strict';
 import { generateIdentity } from '../../src/protocol/identity';
 import { parseSignedManifest, signManifest, verifyManifest, type SignedManifest } from '../../src/protocol/manifest';
-
-/** Seeded generator (mulberry32) so a failing case is reproducible from the seed in its message. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/seededRandom';
 
 const oddValues = (rand: () => number): unknown[] => [
   null,
@@ -49,7 +38,7 @@ describe('protocol/manifest fuzz', () => {
     signer,
   );
   const seed = Date.now() >>> 0;
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
   /** Parses then verifies; must return a typed refusal (never throw), unless the mutation changed nothing. */

@@ -10,21 +10,10 @@ import { generateIdentity } from '../../src/protocol/identity';
 import { runOutpost } from '../helpers/outpostCli';
 import { connectRaw, signedHeaders, type RawPeer } from '../helpers/rawPeer';
 import { startRelayProcess, type RelayUnderTest } from '../helpers/relayProcess';
+import { seededRandom } from '../helpers/seededRandom';
 
 /** What the relay answered a raw HTTP request: status and x-outpost-close, or `cut` when it closed without an answer. */
 type RawAnswer = { status: number; close: string | undefined } | 'cut';
-
-/** Seeded generator (mulberry32) so a failing case can be reproduced from its printed seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes an HTTP parser accepts in a header value (visible ASCII, space, tab, obs-text), always with a letter. */
 function fieldValue(rand: () => number, max: number): string {
@@ -107,7 +96,7 @@ describe('relay: hostile upgrade requests', function () {
 
   it('answers 200 fuzzed x-outpost-* headers each with an HTTP error and x-outpost-close, and keeps serving', async () => {
     const seed = Date.now() >>> 0;
-    const rand = rng(seed);
+    const rand = seededRandom(seed);
     const mutable = [AuthHeader.key, AuthHeader.challenge, AuthHeader.signature, AuthHeader.protocol];
     for (let i = 0; i < 200; i++) {
       const valid = Object.entries(await signedHeaders(relay, deviceId));
