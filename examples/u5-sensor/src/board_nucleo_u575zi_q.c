@@ -2,6 +2,7 @@
    Runs on the reset clock (MSIS 4 MHz) with TrustZone disabled, so the non-secure register aliases apply. */
 #include "board.h"
 
+#include "rx_ring.h"
 #include "systick.h"
 
 #define RCC_BASE 0x46020C00u
@@ -33,27 +34,16 @@
 #define USART1_IRQ 61u
 
 #define NVIC_ISER(n) (*(volatile uint32_t *)(0xE000E100u + 4u * (n)))
-#define SCB_AIRCR (*(volatile uint32_t *)0xE000ED0Cu)
-#define AIRCR_SYSRESETREQ (0x05FAu << 16 | 1u << 2)
 
 #define CORE_HZ 4000000u /* MSIS after reset */
 #define BAUD 115200u
-#define RX_BUF_LEN 256u
 
 const char board_name[] = "nucleo-u575zi-q";
-
-static volatile uint8_t rx_buf[RX_BUF_LEN];
-static volatile uint32_t rx_head, rx_tail;
 
 static void rx_drain(void) {
   if (USART_ISR & USART_ISR_ORE) USART_ICR = USART_ICR_ORECF;
   while (USART_ISR & USART_ISR_RXNE) {
-    uint8_t c = (uint8_t)USART_RDR;
-    uint32_t next = (rx_head + 1u) % RX_BUF_LEN;
-    if (next != rx_tail) {
-      rx_buf[rx_head] = c;
-      rx_head = next;
-    }
+    rx_ring_push((uint8_t)USART_RDR);
   }
 }
 
@@ -82,29 +72,9 @@ void board_uart_putc(char c) {
   USART_TDR = (uint8_t)c;
 }
 
-int board_uart_getc(void) {
-  __asm volatile("cpsid i");
-  rx_drain();
-  int c = -1;
-  if (rx_tail != rx_head) {
-    c = rx_buf[rx_tail];
-    rx_tail = (rx_tail + 1u) % RX_BUF_LEN;
-  }
-  __asm volatile("cpsie i");
-  return c;
-}
+int board_uart_getc(void) { return rx_ring_take(rx_drain); }
 
 void board_uart_flush(void) {
   while (!(USART_ISR & USART_ISR_TC)) {
-  }
-}
-
-void board_idle(void) { __asm volatile("wfi"); }
-
-void board_reset(void) {
-  __asm volatile("dsb");
-  SCB_AIRCR = AIRCR_SYSRESETREQ;
-  __asm volatile("dsb");
-  for (;;) {
   }
 }

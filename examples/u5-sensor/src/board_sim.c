@@ -1,6 +1,7 @@
 /* Board layer for the simulator, QEMU mps2-an505 (Cortex-M33): CMSDK APB UART0 as the console. */
 #include "board.h"
 
+#include "rx_ring.h"
 #include "systick.h"
 
 #define UART0_BASE 0x50200000u /* secure alias */
@@ -18,28 +19,15 @@
 #define UART0_RX_IRQ 32u
 
 #define NVIC_ISER(n) (*(volatile uint32_t *)(0xE000E100u + 4u * (n)))
-#define SCB_AIRCR (*(volatile uint32_t *)0xE000ED0Cu)
-#define AIRCR_SYSRESETREQ (0x05FAu << 16 | 1u << 2)
 
 /* The AN505 FPGA image clocks the core at 20 MHz (QEMU models the same). */
 #define CORE_HZ 20000000u
 
-#define RX_BUF_LEN 256u
-
 const char board_name[] = "stm32u5-sim";
-
-/* Bytes moved out of the 1-byte UART receive register by the interrupt, so typing ahead is not lost. */
-static volatile uint8_t rx_buf[RX_BUF_LEN];
-static volatile uint32_t rx_head, rx_tail;
 
 static void rx_drain(void) {
   while (UART_STATE & UART_STATE_RX_FULL) {
-    uint8_t c = (uint8_t)UART_DATA;
-    uint32_t next = (rx_head + 1u) % RX_BUF_LEN;
-    if (next != rx_tail) {
-      rx_buf[rx_head] = c;
-      rx_head = next;
-    }
+    rx_ring_push((uint8_t)UART_DATA);
   }
 }
 
@@ -63,28 +51,8 @@ void board_uart_putc(char c) {
   UART_DATA = (uint8_t)c;
 }
 
-int board_uart_getc(void) {
-  __asm volatile("cpsid i");
-  rx_drain();
-  int c = -1;
-  if (rx_tail != rx_head) {
-    c = rx_buf[rx_tail];
-    rx_tail = (rx_tail + 1u) % RX_BUF_LEN;
-  }
-  __asm volatile("cpsie i");
-  return c;
-}
+int board_uart_getc(void) { return rx_ring_take(rx_drain); }
 
 void board_uart_flush(void) {
   /* The model transmits each byte as it is written; nothing is queued. */
-}
-
-void board_idle(void) { __asm volatile("wfi"); }
-
-void board_reset(void) {
-  __asm volatile("dsb");
-  SCB_AIRCR = AIRCR_SYSRESETREQ;
-  __asm volatile("dsb");
-  for (;;) {
-  }
 }
