@@ -1,6 +1,6 @@
 // The sample firmware (examples/u5-sensor) as UI tests use it: finding a line in its sources, building another
 // version into a workspace, and waiting for what a simulated device prints.
-import type { SimDevice } from '../../src/cli/demo/simDevice';
+import type { SimDevice } from '../../src/agent/device';
 import { readFirmwareInfo } from '../../src/platformio/firmwareInfo';
 import { buildSimFirmware } from '../../src/platformio/simBuild';
 
