@@ -4,6 +4,7 @@ import { autoConnect, registerConnectCommands } from './connectCommands';
 import { registerDashboard } from './dashboard/dashboardPanel';
 import { registerDebug } from './debugConfigProvider';
 import { DeploymentsModel } from './deploymentsModel';
+import { registerPioBuildOffer } from './pioBuildOffer';
 import { DeploymentsTreeProvider } from './deploymentsTreeProvider';
 import { DeviceLogs } from './deviceLogs';
 import { DeviceTunnels } from './deviceTunnels';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (state.kind === 'connected') log.info('connected', { relay: state.relay, as: state.operator });
     }),
     registerPioCodeLens(),
+    registerPioBuildOffer(),
     ...registerDebug(s),
     ...registerConnectCommands(s),
     ...registerDeviceCommands(s),
