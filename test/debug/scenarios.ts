@@ -147,6 +147,20 @@ export async function evaluates(s: Scenario): Promise<void> {
     dc.evaluateRequest({ expression: 'no_such_symbol', frameId: frames[0].id, context: 'watch' }),
     /No symbol "no_such_symbol"/,
   );
+  // The mouse resting on a type name in the editor: the hover shows nothing, and no error pops up.
+  const hoverOnType = await wholeResponse(dc, 'evaluate', {
+    expression: 'sensor',
+    frameId: frames[0].id,
+    context: 'hover',
+  });
+  assert.equal(hoverOnType.success, false);
+  assert.equal((hoverOnType as DebugProtocol.ErrorResponse).body.error?.showUser, false);
+}
+
+/** A request's response as the editor gets it, errors included (DebugClient keeps only a failure's message). */
+function wholeResponse(dc: DebugClient, command: string, args: object): Promise<DebugProtocol.Response> {
+  const client = dc as unknown as { doSend(c: string, a: object, done: (r: DebugProtocol.Response) => void): void };
+  return new Promise((resolve) => client.doSend(command, args, resolve));
 }
 
 /** Lowers the alarm threshold at a breakpoint; once continued, the firmware logs readings above it. */

@@ -344,7 +344,10 @@ export class OutpostDebugSession extends DebugSession {
   private reply(response: DebugProtocol.Response, err: unknown): void {
     const e = asDebugError(err);
     this.log.warn('request failed', { command: response.command, code: e.code, error: e.message });
-    this.sendErrorResponse(response, { id: e.code, format: e.message.replace(/[{}]/g, ''), showUser: true });
+    // A failed expression is shown where it was asked (hover, Watch, Debug Console): a pop-up for each word the
+    // mouse rests on would be noise. Failed actions (step, continue, set a value) are worth a notification.
+    const showUser = response.command !== 'evaluate';
+    this.sendErrorResponse(response, { id: e.code, format: e.message.replace(/[{}]/g, ''), showUser });
   }
 
   private fail(err: unknown): void {
