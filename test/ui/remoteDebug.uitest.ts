@@ -59,6 +59,15 @@ describe('Remote debugging a simulated device', function () {
       glyphs.filter((x) => x.icon.startsWith('debug-stackframe')).map((x) => x.line),
       [line],
     );
+    // Variables shows the frame's arguments: n, how many readings are left to sum (at least the one just taken).
+    const variables = await wb.poll(
+      () => wb.treeRows('Variables'),
+      (rows) => rows.some((r) => /^n, value \d+$/.test(r.ariaLabel)),
+      { what: 'the argument n in the Variables view' },
+    );
+    const n = Number(/\d+$/.exec(variables.find((r) => /^n, value/.test(r.ariaLabel))!.ariaLabel)![0]);
+    assert.ok(n >= 1, `n = ${n}`);
+    await wb.page.mouse.move(800, 680); // over the Debug Console's empty lines: no hover in the screenshot
     await wb.screenshot(path.join(UI_ARTIFACTS_DIR, 'remote-debug-breakpoint-sum-readings.png'));
 
     // sum_readings is recursive: Continue stops again at once, one call deeper.

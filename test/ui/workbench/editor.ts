@@ -45,11 +45,12 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: DEFAULT_UI_TIMEOUT_MS });
   await input.pressSequentially(relPath);
   const name = relPath.split('/').pop()!;
+  // The row of that very file (the list fills in as results arrive, so Enter could take another one first).
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
-    has: page.locator('.label-name', { hasText: name }),
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
   });
   await row.first().waitFor({ timeout: DEFAULT_UI_TIMEOUT_MS });
-  await input.press('Enter');
+  await row.first().click();
   await poll(
     () => activeEditorTitle(page),
     (t) => t === name,
@@ -143,4 +144,8 @@ export async function clickCodeLens(page: Page, title: string, lineText: string)
   );
   const index = lenses.filter((c) => c.title === title).findIndex((c) => c.lineText.trim() === lineText);
   await activeEditor(page).locator('.codelens-decoration a', { hasText: title }).nth(index).click();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
