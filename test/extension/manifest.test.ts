@@ -51,6 +51,7 @@ function fakeVscode(rec: Recorded): unknown {
       executeCommand: async () => undefined,
     },
     languages: { registerCodeLensProvider: disposable },
+    tasks: { onDidEndTaskProcess: disposable },
     debug: {
       registerDebugConfigurationProvider: (type: string) => {
         rec.debugProviders.push(type);
