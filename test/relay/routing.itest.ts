@@ -201,10 +201,10 @@ describe('relay: channel routing (separate relay process)', function () {
   });
 
   it('closes the open channels of an operator removed while connected at once: REVOKED to it, a channel close to the device', async () => {
-    const dev = await rawDevice('watched');
+    const dev = await rawDevice('logged');
     const { id, name } = await operator('viewer');
     const op = await connectRaw(relay, id);
-    op.ws.send(open(1, 'logs', 'watched'));
+    op.ws.send(open(1, 'logs', 'logged'));
     const opened = await dev.next(is(FrameType.OPEN));
     dev.ws.send(encodeFrame({ type: FrameType.OPEN_OK, channel: opened.channel, json: {} }));
     await op.next(is(FrameType.OPEN_OK, 1));
