@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defineCommand } from '../command';
 import { usageError } from '../errors';
 import { MAX_DEMO_DEVICES } from '../demo/demoFleet';
+import { findDesktopCode } from '../demo/desktopCode';
 import { startDemo } from '../demo/runDemo';
 import { parsePositiveInt } from '../values';
 
@@ -16,6 +17,8 @@ export default defineCommand({
     'Builds the sample firmware, starts an embedded relay, N simulated STM32U5 devices on QEMU (sensor-01 in\n' +
     'ring=canary, the rest in ring=main) and code-server with the Outpost extension, connected to the relay.\n' +
     'Prints "demo ready at http://127.0.0.1:PORT/" when a browser can open it; Ctrl-C stops everything.\n' +
+    'When a desktop VS Code launcher (code, code-insiders or codium) is on PATH, the extension is installed\n' +
+    'there too and the sample project opens in a new window (--no-desktop skips it).\n' +
     'The data directory holds demo.json with the relay URL and the operator key for the CLI.',
   options: {
     port: {
@@ -25,6 +28,10 @@ export default defineCommand({
     },
     devices: { type: 'string', value: 'N', description: `simulated devices, 1 to ${MAX_DEMO_DEVICES} (default 3)` },
     data: { type: 'string', value: 'DIR', description: 'data directory kept across runs (default: temporary)' },
+    'no-desktop': {
+      type: 'boolean',
+      description: 'do not also install the extension into the desktop VS Code (`code` on PATH) and open the project',
+    },
   },
   async run({ options }, io) {
     const port = options.port === undefined ? DEFAULT_DEMO_PORT : Number(options.port);
@@ -42,6 +49,7 @@ export default defineCommand({
       signal: io.signal,
       progress,
       stderr: io.stderr,
+      desktopCode: options['no-desktop'] ? undefined : findDesktopCode(io.env),
     });
     if (!demo) {
       progress('stopped');

@@ -11,6 +11,7 @@ import { DEMO_OPERATOR, demoDevices, formatTags } from './demoFleet';
 import { removeDemoInfo, writeDemoInfo } from './demoInfo';
 import { demoLayout, type DemoLayout } from './demoLayout';
 import { demoTrustedSigners } from './demoTrust';
+import { openInDesktopCode } from './desktopCode';
 import { createDemoLogger } from './demoLog';
 import { buildDemoFirmware, prepareWorkspace } from './demoWorkspace';
 import { findExtensionPackage } from './extensionPackage';
@@ -19,6 +20,7 @@ import { registerDemoFleet } from './fleetRegistration';
 import { ensureIdentityFile } from './identities';
 import { ensurePortFree } from './portCheck';
 import { Teardown } from './teardown';
+import { mergeWorkspaceSettings } from './workspaceSettings';
 
 /** How to run the demo. */
 export interface DemoOptions {
@@ -34,6 +36,8 @@ export interface DemoOptions {
   progress(line: string): void;
   /** Where error log lines are echoed (the rest goes to the log file). */
   stderr: NodeJS.WritableStream;
+  /** A desktop VS Code launcher (`code` on PATH, see desktopCode.ts) that also gets the extension and the project. */
+  desktopCode?: string;
 }
 
 /** A running demo. */
@@ -168,10 +172,40 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo | und
       pid: process.pid,
     });
     teardown.add('demo.json', () => removeDemoInfo(layout.infoFile));
+    if (options.desktopCode) {
+      const settings = {
+        'outpost.relay': relay.url,
+        'outpost.identityFile': layout.operatorKey,
+        'outpost.autoConnect': true,
+      };
+      await step(openDesktop(options.desktopCode, vsix, layout.workspace, settings, progress));
+    }
     return { url: server.url, relay: relay.url, layout, devices, stop: () => teardown.run() };
   } catch (err) {
     await teardown.run();
     if (err instanceof StartStopped || options.signal.aborted) return undefined;
     throw err;
+  }
+}
+
+/**
+ * Installs the extension into the desktop VS Code too and opens the workspace there, connected through workspace
+ * settings (the desktop editor does not read code-server's user settings). A failure is reported and the demo goes
+ * on: the browser editor is ready either way.
+ */
+async function openDesktop(
+  cli: string,
+  vsix: string,
+  workspace: string,
+  settings: Record<string, unknown>,
+  progress: (line: string) => void,
+): Promise<void> {
+  progress(`installing the extension into the desktop VS Code (${cli}) and opening the sample project there`);
+  try {
+    await mergeWorkspaceSettings(workspace, settings);
+    await openInDesktopCode(cli, vsix, workspace);
+    progress(`desktop VS Code: ${workspace} opened with Outpost connected to the demo relay`);
+  } catch (err) {
+    progress(`desktop VS Code skipped: ${(err as Error).message} (the browser editor below works without it)`);
   }
 }

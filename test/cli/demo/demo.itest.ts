@@ -11,22 +11,28 @@ import type { DeviceInfo } from '../../../src/protocol/control';
 import { readFirmwareInfo } from '../../../src/platformio/firmwareInfo';
 import { runOutpost, startOutpost, type OutpostProcess } from '../../helpers/outpostCli';
 import { descendants, isAlive, processesMentioning as mentioning } from '../../helpers/processes';
+import { makeFakeDesktopCode, type FakeDesktopCode } from './fakeDesktopCode';
 
 describe('outpost demo (real process: relay, QEMU devices, code-server)', function () {
   this.timeout(240_000);
   let dataDir = '';
   let demo: OutpostProcess | undefined;
+  let desktop: FakeDesktopCode;
 
   before(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-demo-test-'));
+    desktop = makeFakeDesktopCode();
   });
   after(async () => {
     await demo?.stop('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
+    desktop.remove();
   });
 
   it('becomes ready, lists three online devices with firmware and build id, and stops everything on Ctrl-C', async () => {
-    demo = await startOutpost(['demo', '--port', '0', '--data', dataDir]);
+    // A desktop `code` launcher on PATH (a stand-in: no desktop VS Code here) gets the extension and the project.
+    const env = { PATH: `${desktop.dir}${path.delimiter}${process.env.PATH ?? ''}` };
+    demo = await startOutpost(['demo', '--port', '0', '--data', dataDir], { env });
     const [, url] = await demo.waitFor(/^demo ready at (http:\/\/127\.0\.0\.1:\d+\/)$/m, 180_000);
     const info = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as {
       url: string;
@@ -56,6 +62,18 @@ describe('outpost demo (real process: relay, QEMU devices, code-server)', functi
         ['sensor-03', true, built.version, built.buildId, 'main'],
       ],
     );
+
+    // The desktop editor got the packaged extension and opened the workspace, connected through its settings.
+    assert.deepEqual(desktop.calls(), [
+      ['--install-extension', path.resolve('dist/outpost.vsix'), '--force'],
+      ['--new-window', info.workspace],
+    ]);
+    const settings = JSON.parse(fs.readFileSync(path.join(info.workspace, '.vscode', 'settings.json'), 'utf8')) as {
+      [k: string]: unknown;
+    };
+    assert.equal(settings['outpost.relay'], info.relay);
+    assert.equal(settings['outpost.identityFile'], info.operatorKey);
+    assert.match(demo.stderr(), /desktop VS Code: .* opened with Outpost connected to the demo relay/);
 
     // The workspace can debug sensor-01 out of the box.
     const launch = JSON.parse(fs.readFileSync(path.join(info.workspace, '.vscode', 'launch.json'), 'utf8')) as {
