@@ -2,7 +2,7 @@
 // (GET /v1/challenge + signed upgrade) against a relay in its own process: latency one at a time, then a burst.
 //   npx tsx bench/relay-handshakes.ts [--devices 1000] [--verify-iterations 2000]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { connectOperator } from '../src/link/operatorClient';
 import { sign, verify } from '../src/protocol/ed25519';
 import { generateIdentity, type Identity } from '../src/protocol/identity';
 import { startRelay } from '../src/relay';
+import { cpuSeconds } from './support/procStats';
 
 const { values: flags } = parseArgs({
   options: {
@@ -22,12 +23,6 @@ const { values: flags } = parseArgs({
     serve: { type: 'string' },
   },
 });
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function microVerify(iterations: number): void {
   const id = generateIdentity();

@@ -6,19 +6,15 @@
 //   npx tsx bench/relay-idle.ts [--counts 1000,10000] [--storm-count 10000]
 // Prints one line per measurement and writes bench/results/relay-idle.json.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
-import { readIdentityFile } from '../src/common/identityFile';
-import { Backoff } from '../src/link/backoff';
-import { connectOperator } from '../src/link/operatorClient';
-import { AuthHeader, authMessage } from '../src/protocol/auth';
-import { PROTOCOL_VERSION } from '../src/protocol/frame';
-import { generateIdentity, type Identity } from '../src/protocol/identity';
+import { generateIdentity } from '../src/protocol/identity';
+import { connectAll, FakeDevice } from './support/fakeDevice';
+import { cpuSeconds, rssBytes } from './support/procStats';
+import { registerDevices } from './support/registerDevices';
 
 const root = path.resolve(__dirname, '..');
 const { values: flags } = parseArgs({
@@ -31,8 +27,6 @@ const counts = flags.counts.split(',').map(Number);
 const stormCount = Number(flags['storm-count']);
 /** Source addresses the fake devices spread over, so 10,000 sockets do not crowd one address's port range. */
 const sourceAddresses = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
-/** DER PKCS#8 prefix of a raw Ed25519 seed (RFC 8410). */
-const pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function buildCli(): string {
@@ -93,158 +87,6 @@ async function startRelay(cli: string, dataDir: string, port = 0): Promise<Relay
   };
 }
 
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-/** User + system CPU seconds of a process so far (Linux reports clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** One fake device: connects with the real handshake, answers pings (ws does), reconnects with the agent's backoff. */
-class FakeDevice {
-  ws?: WebSocket;
-  connects = 0;
-  failures = 0;
-  /** When the last connect completed (ms since epoch). */
-  connectedAt = 0;
-  readonly reasons = new Map<string, number>();
-  reconnect = false;
-  private readonly backoff = new Backoff();
-  private key?: KeyObject;
-
-  constructor(
-    readonly identity: Identity,
-    private readonly port: number,
-    private readonly agent: http.Agent,
-    private readonly localAddress: string,
-  ) {}
-
-  /**
-   * The signed upgrade headers, byte for byte what src/protocol/auth.ts makes, but signed with node:crypto
-   * (native) so that 10,000 fake devices in one process measure the relay rather than this process's signing.
-   */
-  private headers(challenge: string, host: string): Record<string, string> {
-    this.key ??= createPrivateKey({
-      key: Buffer.concat([pkcs8Prefix, this.identity.secretKey]),
-      format: 'der',
-      type: 'pkcs8',
-    });
-    const message = authMessage(Buffer.from(challenge, 'base64url'), this.identity.publicKey, host);
-    return {
-      [AuthHeader.key]: this.identity.publicKeyText,
-      [AuthHeader.challenge]: challenge,
-      [AuthHeader.signature]: cryptoSign(null, message, this.key).toString('base64url'),
-      [AuthHeader.protocol]: String(PROTOCOL_VERSION),
-    };
-  }
-
-  get open(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
-  }
-
-  async connect(): Promise<void> {
-    const host = `127.0.0.1:${this.port}`;
-    const challenge = await new Promise<string>((resolve, reject) => {
-      http
-        .get(`http://${host}/v1/challenge`, { agent: this.agent }, (res) => {
-          let body = '';
-          res.on('data', (d: Buffer) => (body += d.toString()));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve((JSON.parse(body) as { challenge: string }).challenge)
-              : reject(new Error(`challenge ${res.statusCode}`)),
-          );
-        })
-        .on('error', reject);
-    });
-    const ws = new WebSocket(`ws://${host}/v1/connect`, {
-      headers: this.headers(challenge, host),
-      perMessageDeflate: false,
-      localAddress: this.localAddress,
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
-    });
-    ws.on('error', () => undefined);
-    ws.on('close', () => {
-      if (this.reconnect) void this.retry();
-    });
-    this.ws = ws;
-    this.connects++;
-    this.connectedAt = Date.now();
-    this.backoff.reset();
-  }
-
-  failed(err: unknown): void {
-    this.failures++;
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    this.reasons.set(why, (this.reasons.get(why) ?? 0) + 1);
-  }
-
-  async retry(): Promise<void> {
-    for (let attempt = 0; attempt < 20 && this.reconnect; attempt++) {
-      await sleep(this.backoff.next());
-      try {
-        await this.connect();
-        return;
-      } catch (err) {
-        this.failed(err);
-      }
-    }
-  }
-}
-
-async function connectAll(devices: FakeDevice[], concurrency: number): Promise<number> {
-  const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < devices.length) {
-        const d = devices[next++];
-        for (let attempt = 0; attempt < 5; attempt++) {
-          try {
-            await d.connect();
-            break;
-          } catch (err) {
-            d.failed(err);
-            await sleep(200);
-          }
-        }
-      }
-    }),
-  );
-  return (Date.now() - started) / 1000;
-}
-
-async function registerDevices(relayUrl: string, adminKey: string, identities: Identity[]): Promise<void> {
-  const admin = await connectOperator({
-    relay: relayUrl,
-    identity: readIdentityFile(adminKey),
-    keepaliveSec: 0,
-    timeoutMs: 120_000,
-  });
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (next < identities.length) {
-        const i = next++;
-        await admin.request('devices.add', {
-          name: `bench-${i}`,
-          publicKey: identities[i].publicKeyText,
-          tags: { bench: 'idle' },
-        });
-      }
-    }),
-  );
-  admin.close();
-}
-
 async function run(): Promise<void> {
   const cli = buildCli();
   const results: Record<string, unknown>[] = [];
@@ -256,11 +98,15 @@ async function run(): Promise<void> {
     let relay = await startRelay(cli, dataDir);
     const url = `ws://127.0.0.1:${relay.port}`;
     const identities = Array.from({ length: n }, () => generateIdentity());
-    await registerDevices(url, path.join(dataDir, 'admin.key'), identities);
+    await registerDevices(url, path.join(dataDir, 'admin.key'), identities, 'bench-', { bench: 'idle' });
     await sleep(2000);
     const baseline = rssBytes(relay.child.pid!);
     const devices = identities.map(
-      (id, i) => new FakeDevice(id, relay.port, agents[i % agents.length], sourceAddresses[i % sourceAddresses.length]),
+      (id, i) =>
+        new FakeDevice(id, relay.port, {
+          agent: agents[i % agents.length],
+          localAddress: sourceAddresses[i % sourceAddresses.length],
+        }),
     );
     const connectSeconds = await connectAll(devices, 100);
     const connected = devices.filter((d) => d.open).length;
@@ -314,10 +160,7 @@ async function run(): Promise<void> {
       );
     }
     results.push(line);
-    devices.forEach((d) => {
-      d.reconnect = false;
-      d.ws?.terminate();
-    });
+    devices.forEach((d) => d.stop());
     await relay.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
