@@ -1,20 +1,10 @@
 // Deployment JSON from the relay, read leniently: rollouts, their waves and each device's OTA phase.
 
+import { DEPLOY_DEVICE_STATES, type DeviceDeployState } from '../protocol/deployState';
+
 /** A device's phase in an update, in order, then the ways it can end other than confirmed. */
-export const DEVICE_STATES = [
-  'pending',
-  'downloading',
-  'verifying',
-  'deferred',
-  'installing',
-  'rebooting',
-  'confirming',
-  'confirmed',
-  'failed',
-  'rolled_back',
-  'canceled',
-] as const;
-export type DeviceUpdateState = (typeof DEVICE_STATES)[number];
+export const DEVICE_STATES = DEPLOY_DEVICE_STATES;
+export type DeviceUpdateState = DeviceDeployState;
 
 /** A rollout as a whole (the relay's DeploymentStatus). */
 export type RolloutState = 'running' | 'paused' | 'succeeded' | 'aborted' | 'failed';

@@ -1,6 +1,7 @@
 // Messages on an `ota` channel: length-prefixed JSON control messages and binary image chunks. Pure codec.
 import { isInt, isRecord } from './json';
 import { parseSignedManifest, type Manifest } from './manifest';
+import { OTA_DEVICE_STATES, type OtaDeviceState } from './deployState';
 import { isOtaErrorCode, type OtaErrorCode } from './otaErrors';
 
 /** Frame kinds inside the channel's byte stream: `u8 kind | u32 BE body length | body`. */
@@ -18,20 +19,8 @@ export const OTA_CHUNK_SIZE = 8 * 1024;
 /** Largest chunk payload a receiver accepts (senders may use up to this). */
 export const MAX_OTA_CHUNK = 32 * 1024;
 
-/** Phases a device reports after the download; the relay's per-device state follows them. */
-export type OtaDeviceState =
-  'verifying' | 'deferred' | 'installing' | 'rebooting' | 'confirming' | 'confirmed' | 'failed' | 'rolled_back';
-
-const DEVICE_STATES: readonly string[] = [
-  'verifying',
-  'deferred',
-  'installing',
-  'rebooting',
-  'confirming',
-  'confirmed',
-  'failed',
-  'rolled_back',
-];
+/** Re-exported for the ota channel's users: the phases a status message carries. */
+export type { OtaDeviceState };
 
 /** The health policy an offer carries (deployment settings, not part of the signed manifest). */
 export interface HealthPolicy {
@@ -163,7 +152,8 @@ export function parseOtaMessage(json: unknown): { ok: true; message: OtaMessage 
         message: { t: 'cancel', reason: typeof json.reason === 'string' ? json.reason.slice(0, 200) : '' },
       };
     case 'status': {
-      if (typeof json.state !== 'string' || !DEVICE_STATES.includes(json.state)) return fail('status state');
+      if (typeof json.state !== 'string' || !(OTA_DEVICE_STATES as readonly string[]).includes(json.state))
+        return fail('status state');
       const msg: StatusMessage = { t: 'status', state: json.state as OtaDeviceState };
       if (json.code !== undefined) {
         if (!isOtaErrorCode(json.code)) return fail('status code');

@@ -1,5 +1,6 @@
 // Rollout data for the dashboard: per deployment and wave, device counts by OTA state and each device's progress.
 import { DEVICE_STATES, type Deployment, type DeviceUpdateState, type RolloutState } from '../deploymentJson';
+import { TERMINAL_STATES } from '../../protocol/deployState';
 import { describeUpdate } from '../deploymentsModel';
 
 /** How many devices of a wave (or deployment) are in each state; every state is present, most are 0. */
@@ -44,7 +45,7 @@ export interface RolloutView {
 }
 
 /** States after which a device's update no longer changes. */
-export const FINISHED_STATES: readonly DeviceUpdateState[] = ['confirmed', 'failed', 'rolled_back', 'canceled'];
+export const FINISHED_STATES: readonly DeviceUpdateState[] = TERMINAL_STATES;
 // States past the transfer: the device holds the whole image.
 const TRANSFERRED: readonly DeviceUpdateState[] = ['verifying', 'installing', 'rebooting', 'confirming', 'confirmed'];
 

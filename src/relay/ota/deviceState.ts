@@ -1,12 +1,8 @@
 // Per-device OTA state on the relay: the phases a device goes through and which reports may move it where.
 import type { OtaErrorCode } from '../../protocol/otaErrors';
-import type { OtaDeviceState } from '../../protocol/otaTransfer';
+import { TERMINAL_STATES, type DeviceDeployState, type OtaDeviceState } from '../../protocol/deployState';
 
-/** Where one device is in a deployment. `canceled` = never installed because the deployment was aborted. */
-export type DeviceDeployState = 'pending' | 'downloading' | OtaDeviceState | 'canceled';
-
-/** States a device never leaves. */
-export const TERMINAL_STATES: readonly DeviceDeployState[] = ['confirmed', 'failed', 'rolled_back', 'canceled'];
+export { TERMINAL_STATES, type DeviceDeployState };
 
 /** One device's progress, as persisted and shown by `outpost deployment show`. */
 export interface DeviceProgress {
