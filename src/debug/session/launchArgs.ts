@@ -22,7 +22,10 @@ export interface OutpostDebugArgs extends StubTargetArgs {
   hardwareWatchpointLimit: number;
   /** Stop with exception info when a fault handler is entered. */
   catchFaults: boolean;
+  /** The local project folder; also where sources of an ELF built elsewhere are looked for (sourceMap.ts). */
   cwd?: string;
+  /** Build folder → local folder, for an ELF built on another machine (CI); found from `cwd` when not given. */
+  sourceFileMap?: Record<string, string>;
   /** Per-command timeout for GDB, ms; `load` gets ten times as long. */
   gdbTimeoutMs: number;
 }
@@ -55,6 +58,13 @@ export function parseDebugArgs(request: 'attach' | 'launch', raw: Record<string,
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(k, `an integer ≥ ${min}`);
     return v;
   };
+  const stringMap = (k: string): Record<string, string> | undefined => {
+    const v = raw[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string'))
+      throw bad(k, 'an object of folder → folder strings, e.g. {"/builds/fw": "${workspaceFolder}"}');
+    return v as Record<string, string>;
+  };
   const executable = str('executable') ?? str('program');
   if (!executable) {
     throw new DebugError(
@@ -82,6 +92,7 @@ export function parseDebugArgs(request: 'attach' | 'launch', raw: Record<string,
     hardwareWatchpointLimit: int('hardwareWatchpointLimit', 4, 0),
     catchFaults: bool('catchFaults', true),
     cwd: str('cwd'),
+    sourceFileMap: stringMap('sourceFileMap'),
     gdbTimeoutMs: int('gdbTimeoutMs', 10_000, 100),
   };
 }

@@ -23,6 +23,7 @@ import type { OutpostDebugArgs } from './launchArgs';
 import { References } from './references';
 import { TargetControl } from './targetControl';
 import { GDB_SESSION_SETTINGS, tuneForLink } from './linkTuning';
+import { mapSources } from './sourceMap';
 import { openMiTrace, type MiTrace } from './trace';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -77,6 +78,7 @@ export async function connect(
     await g.send(fileExecAndSymbols(args.executable)).catch((err: unknown) => {
       throw new DebugError(ErrorCode.ExecutableMismatch, `GDB cannot use ${args.executable}: ${errorText(err)}`);
     });
+    await mapSources(g, args, (text) => io.output(text, 'console'));
     endpoint = await openStub(args, deps.connectors, {
       log: (line) => io.output(line + '\n', 'console'),
       signal: abort.signal,

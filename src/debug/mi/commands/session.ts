@@ -29,6 +29,9 @@ export const targetDetach = (): string => '-target-detach';
 export const consoleCommand = (command: string): string =>
   miCommand('-interpreter-exec', ['console', miQuote(command)]);
 
+/** `-file-list-exec-source-files`: every source file the ELF's debug info names, with GDB's full path for it. */
+export const fileListExecSourceFiles = (): string => '-file-list-exec-source-files';
+
 /** `-symbol-info-variables`: debug-info variables grouped by file. */
 export const symbolInfoVariables = (): string => '-symbol-info-variables';
 
