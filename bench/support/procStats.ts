@@ -12,3 +12,36 @@ export function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** What a process used while it was watched. */
+export interface ProcessUsage {
+  rssStartBytes: number;
+  rssPeakBytes: number;
+  rssEndBytes: number;
+  /** CPU seconds used while watched. */
+  cpuSeconds: number;
+  /** Wall seconds watched. */
+  seconds: number;
+}
+
+/** Samples `pid`'s RSS every `everyMs` from now until stop(), which also reads the CPU time used in between. */
+export function watchProcess(pid: number, everyMs = 1000): { stop(): ProcessUsage } {
+  const started = performance.now();
+  const cpu0 = cpuSeconds(pid);
+  const rssStart = rssBytes(pid);
+  let peak = rssStart;
+  const timer = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const rssEnd = rssBytes(pid);
+      return {
+        rssStartBytes: rssStart,
+        rssPeakBytes: Math.max(peak, rssEnd),
+        rssEndBytes: rssEnd,
+        cpuSeconds: cpuSeconds(pid) - cpu0,
+        seconds: (performance.now() - started) / 1000,
+      };
+    },
+  };
+}
