@@ -3,7 +3,14 @@ import { closeCodeFromName, closeCodeName, closeMessage, type CloseCodeName } fr
 import type { RequestErrorCode } from '../protocol/control';
 
 /** Codes a RelayError can carry: close-code names, request error codes, and the link's own failures. */
-export type RelayErrorCode = CloseCodeName | RequestErrorCode | 'CONNECTION_FAILED' | 'CONNECTION_LOST' | 'TIMEOUT';
+export type RelayErrorCode =
+  | CloseCodeName
+  | RequestErrorCode
+  | 'CONNECTION_FAILED'
+  | 'CONNECTION_LOST'
+  | 'TIMEOUT'
+  | 'DEVICE_KEY_CHANGED'
+  | 'KNOWN_DEVICES_UNUSABLE';
 
 /**
  * A failure reported by (or on the way to) the relay. `code` is symbolic ('FORBIDDEN', 'NOT_FOUND',
@@ -33,5 +40,23 @@ export class RelayError extends Error {
   static fromResponse(error: { code: string; message: string }): RelayError {
     const known = closeCodeFromName(error.code);
     return new RelayError(error.code as RelayErrorCode, error.message, known);
+  }
+}
+
+/**
+ * The relay listed another key for a device than the one this operator pinned (docs/security.md §2): the channel
+ * was not opened and nothing was sent to the device. `relay` and `device` say which pin `outpost devices forget`
+ * would remove.
+ */
+export class DeviceKeyChanged extends RelayError {
+  constructor(
+    readonly relay: string,
+    readonly device: string,
+    readonly pinnedKey: string,
+    readonly presentedKey: string,
+    message: string,
+  ) {
+    super('DEVICE_KEY_CHANGED', message);
+    this.name = 'DeviceKeyChanged';
   }
 }

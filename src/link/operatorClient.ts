@@ -1,4 +1,6 @@
 // The operator's client (CLI, debug adapter, extension): control requests, fleet events and E2E channels to devices.
+import { keyChangedMessage, type DevicePin, type DevicePinStore } from '../common/knownDevices';
+import { knownDevicesFile, KnownDevicesError } from '../common/knownDevicesFile';
 import { silentLogger, type Logger } from '../common/log';
 import type { ChannelKind } from '../protocol/channels';
 import type { ControlEvent, DeviceInfo, MethodName, Methods } from '../protocol/control';
@@ -8,7 +10,7 @@ import { parsePublicKey } from '../protocol/identity';
 import type { Channel } from './channel';
 import { connect } from './connect';
 import type { Connection, Disposable } from './connection';
-import { RelayError } from './errors';
+import { DeviceKeyChanged, RelayError } from './errors';
 
 /** Options of `connectOperator`. */
 export interface OperatorOptions {
@@ -18,6 +20,11 @@ export interface OperatorOptions {
   /** Seconds between PINGs that keep `rttMs` fresh and detect a dead relay. Default 30. */
   keepaliveSec?: number;
   timeoutMs?: number;
+  /**
+   * Device keys pinned on first use (docs/security.md §2). Default: the known devices file, `$OUTPOST_KNOWN_DEVICES`
+   * or `~/.config/outpost/known_devices.json`, shared by the CLI, the debug adapter and the extension.
+   */
+  devicePins?: DevicePinStore;
 }
 
 /** An operator's session with the relay. */
@@ -31,7 +38,9 @@ export interface OperatorClient {
   onClose(listener: (reason: RelayError) => void): Disposable;
   /**
    * Opens a channel to a device. rsp and console are end-to-end encrypted against the device key from
-   * devices.get, so a relay that swaps keys or tampers gets E2E_FAILED, not plaintext.
+   * devices.get, so a relay that swaps keys or tampers gets E2E_FAILED, not plaintext. That key must be the one
+   * pinned for the device (the first channel that works pins it): another one rejects with DeviceKeyChanged
+   * before anything is sent to the device; an unusable pin file with KNOWN_DEVICES_UNUSABLE.
    */
   openChannel(device: string, kind: ChannelKind): Promise<Channel>;
   /** Last measured round trip to the relay, ms. */
@@ -45,6 +54,8 @@ class Client implements OperatorClient {
   constructor(
     private readonly conn: Connection,
     private readonly identity: Identity,
+    private readonly relay: string,
+    private readonly pins: DevicePinStore,
   ) {}
 
   get rttMs(): number | undefined {
@@ -68,18 +79,44 @@ class Client implements OperatorClient {
     const cached = this.deviceKeys.get(device);
     const key = cached ?? (await this.refreshKey(device));
     try {
-      return await this.openEncrypted(device, kind, key);
+      return await this.openPinned(device, kind, key);
     } catch (e) {
-      // A device re-registered with a new key: refresh once from the relay before giving up.
+      // A device re-registered with a new key: refresh once from the relay before giving up (the pin decides).
       if (!(e instanceof RelayError) || e.code !== 'E2E_FAILED' || !cached) throw e;
       const fresh = await this.refreshKey(device);
       if (fresh === cached) throw e;
-      return this.openEncrypted(device, kind, fresh);
+      return this.openPinned(device, kind, fresh);
     }
   }
 
   close(): void {
     this.conn.close();
+  }
+
+  /**
+   * Checks `keyText` against the pin before the OPEN leaves, and pins it once the device proved it holds the key
+   * (a verified OPEN_OK). Another process may pin a different key meanwhile: then this channel is dropped too.
+   */
+  private async openPinned(device: string, kind: ChannelKind, keyText: string): Promise<Channel> {
+    let pinned: DevicePin | undefined;
+    try {
+      pinned = this.pins.get(this.relay, device);
+    } catch (e) {
+      throw unusablePins(e);
+    }
+    if (pinned && pinned.publicKey !== keyText) throw keyChanged(this.relay, pinned, keyText);
+    const channel = await this.openEncrypted(device, kind, keyText);
+    if (pinned) return channel;
+    try {
+      const pin = await this.pins.pin(this.relay, device, keyText).catch((e: unknown) => {
+        throw unusablePins(e);
+      });
+      if (pin.publicKey !== keyText) throw keyChanged(this.relay, pin, keyText);
+    } catch (e) {
+      channel.destroy();
+      throw e;
+    }
+    return channel;
   }
 
   private openEncrypted(device: string, kind: ChannelKind, keyText: string): Promise<Channel> {
@@ -103,6 +140,15 @@ class Client implements OperatorClient {
   }
 }
 
+function keyChanged(relay: string, pin: DevicePin, presentedKey: string): DeviceKeyChanged {
+  return new DeviceKeyChanged(relay, pin.device, pin.publicKey, presentedKey, keyChangedMessage(pin, presentedKey));
+}
+
+/** A pin file that cannot be read or written is said as a RelayError, which every caller reports as one line. */
+function unusablePins(e: unknown): unknown {
+  return e instanceof KnownDevicesError ? new RelayError('KNOWN_DEVICES_UNUSABLE', e.message) : e;
+}
+
 /** Connects as an operator. Rejects with RelayError (UNKNOWN_KEY, CONNECTION_FAILED, …). */
 export async function connectOperator(options: OperatorOptions): Promise<OperatorClient> {
   const log = options.log ?? silentLogger;
@@ -113,5 +159,5 @@ export async function connectOperator(options: OperatorOptions): Promise<Operato
   });
   // A first RTT sample right away; errors surface through onClose, not here.
   conn.ping().catch(() => undefined);
-  return new Client(conn, options.identity);
+  return new Client(conn, options.identity, options.relay, options.devicePins ?? knownDevicesFile());
 }

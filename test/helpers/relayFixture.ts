@@ -8,6 +8,7 @@ import { connectOperator, type OperatorClient } from '../../src/link/operatorCli
 import type { Role } from '../../src/protocol/control';
 import { generateIdentity, type Identity } from '../../src/protocol/identity';
 import { startRelay, type RunningRelay } from '../../src/relay';
+import { freshKnownDevicesFile } from './knownDevicesIsolation';
 
 export interface RelayFixture {
   relay: RunningRelay;
@@ -25,6 +26,7 @@ export interface RelayFixture {
 /** Starts a relay on an ephemeral port. Call close() in an after hook. */
 export async function startRelayFixture(heartbeatMs?: number): Promise<RelayFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-relay-'));
+  freshKnownDevicesFile();
   const relay = await startRelay({ listen: '127.0.0.1:0', dataDir: dir, log: silentLogger, heartbeatMs });
   const clients: OperatorClient[] = [];
   const operator = async (identity: Identity, relayUrl = relay.url): Promise<OperatorClient> => {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freshKnownDevicesFile } from './knownDevicesIsolation';
 import { startOutpost, type OutpostProcess } from './outpostCli';
 
 /** A relay process and what a test needs to talk to it. */
@@ -23,6 +24,7 @@ export interface RelayUnderTest {
 export async function startRelayProcess(
   options: { dataDir?: string; listen?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RelayUnderTest> {
+  freshKnownDevicesFile();
   const dataDir = options.dataDir ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-relay-')), 'data');
   const proc = await startOutpost(
     ['relay', '--listen', options.listen ?? '127.0.0.1:0', '--data', dataDir, ...(options.extraArgs ?? [])],
