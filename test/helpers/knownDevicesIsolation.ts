@@ -22,3 +22,6 @@ export function freshKnownDevicesFile(): string {
   process.env.OUTPOST_KNOWN_DEVICES = file;
   return file;
 }
+
+// On import, so that operator clients of tests that start their relay some other way never touch ~/.config either.
+freshKnownDevicesFile();

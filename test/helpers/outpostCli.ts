@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import './knownDevicesIsolation';
 
 const root = path.resolve(__dirname, '..', '..');
 let built: Promise<string> | undefined;

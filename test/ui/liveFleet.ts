@@ -13,6 +13,7 @@ import { ensureIdentityFile } from '../../src/cli/demo/identities';
 import { startSimDevice, type SimDevice } from '../../src/agent/device';
 import type { Enrollment } from '../../src/protocol/auth';
 import { startRelay, type RunningRelay } from '../../src/relay';
+import '../helpers/knownDevicesIsolation';
 import { UI_ARTIFACTS_DIR, useWorkbench, type Workbench, type WorkbenchOptions } from './harness';
 
 /** The window size of fleet tests: their screenshots are the ones docs/images keeps. */
