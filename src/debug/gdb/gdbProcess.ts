@@ -77,6 +77,9 @@ export class GdbProcess {
           new DebugError(ErrorCode.GdbStartFailed, `${opts.gdbPath} exited before it was ready (${gdb.exitText()})`),
         );
       });
+      // A GDB killed while a command is being written makes that write fail (EPIPE); its exit event ends the
+      // session with the reason, so the write error is only traced (unhandled, it would crash the adapter).
+      child.stdin.on('error', (err) => opts.trace?.('!', `writing to GDB failed: ${err.message}`));
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
         gdb.stderrTail = (gdb.stderrTail + chunk).slice(-2000);
