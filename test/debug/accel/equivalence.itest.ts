@@ -1,0 +1,203 @@
+// The relay tunnel (with its RSP accelerator) shows exactly what GDB talking to the stub directly shows: two QEMUs
+// run the same sample firmware in lockstep (halted at reset, instruction-counted time), one debugged through its stub,
+// one through relay → `outpost agent --target gdb://…`; after every request the editor's view of both must match.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { writeIdentityFile } from '../../../src/common/identityFile';
+import { startOutpost, type OutpostProcess } from '../../helpers/outpostCli';
+import { startRelayFixture, type RelayFixture } from '../../helpers/relayFixture';
+import { buildAdapter, buildFirmware, lineOf, resultsDir, startClient, stopClient, type EventQueue } from '../harness';
+import { sensorC, reportLine } from '../scenarios';
+import { expand, memoryHex, takeSnapshot, watch, type StopSnapshot } from './dapSnapshot';
+import { startHaltedQemu, type HaltedQemu } from './haltedQemu';
+import { describeDifference, firstDifference } from './snapshotDiff';
+
+const measureLine = lineOf(sensorC, '(void)measure(s);');
+
+/** One way of debugging the firmware: a DAP client on its own adapter process. */
+interface Path {
+  readonly name: 'direct' | 'tunnel';
+  dc: DebugClient;
+  stops: EventQueue<DebugProtocol.StoppedEvent>;
+}
+
+describe('RSP through the relay tunnel shows what the direct stub shows (registers, memory, variables)', function () {
+  this.timeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-equivalence-'));
+  const qemus: HaltedQemu[] = [];
+  let fx: RelayFixture;
+  let agent: OutpostProcess | undefined;
+  let paths: Path[] = [];
+  let step = 0;
+
+  before(async () => {
+    const [adapter, { elf }, relay] = await Promise.all([buildAdapter(), buildFirmware(), startRelayFixture()]);
+    fx = relay;
+    qemus.push(await startHaltedQemu(elf), await startHaltedQemu(elf));
+    const deviceKey = join(dir, 'device.key');
+    const operatorKey = join(dir, 'operator.key');
+    writeIdentityFile(deviceKey, await fx.addDevice('twin'));
+    writeIdentityFile(operatorKey, await fx.addOperator('eq', 'debugger'));
+    agent = await startOutpost([
+      ...['agent', '--relay', fx.url, '--key', deviceKey, '--target', `gdb://${qemus[1].address}`],
+      ...['--firmware', elf, '--board', 'stm32u5-sim', '--state', join(dir, 'agent')],
+    ]);
+    await agent.waitFor(/agent connected as twin/);
+
+    const common = { stubKind: 'qemu', executable: elf };
+    const targets = {
+      direct: { gdbTarget: qemus[0].address },
+      tunnel: { device: 'twin', relay: fx.url, identityFile: operatorKey },
+    };
+    paths = await Promise.all(
+      (['direct', 'tunnel'] as const).map(async (name) => {
+        const c = await startClient(adapter, `equivalence ${name}`);
+        c.dc.defaultTimeout = 30_000;
+        await c.dc.initializeRequest();
+        const args = { ...common, ...targets[name], traceFile: c.logFile + '.mi' };
+        await Promise.all([
+          c.dc.waitForEvent('initialized'),
+          c.dc.attachRequest(args as DebugProtocol.AttachRequestArguments),
+        ]);
+        return { name, dc: c.dc, stops: c.stops };
+      }),
+    );
+  });
+
+  after(async () => {
+    await Promise.all(paths.map((p) => stopClient(p.dc)));
+    await agent?.stop();
+    await Promise.all(qemus.map((q) => q.stop()));
+    await fx?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Fails with the first item that differs between the paths' values, naming the step. */
+  function same<T>(label: string, values: T[]): T {
+    const d = firstDifference(values[0], values[1]);
+    if (d) {
+      mkdirSync(resultsDir, { recursive: true });
+      paths.forEach((p, i) =>
+        writeFileSync(join(resultsDir, `equivalence.${p.name}.json`), JSON.stringify(values[i], null, 2)),
+      );
+      assert.fail(
+        `${describeDifference(label, d, ['direct', 'tunnel'])} (both: test-results/debug/equivalence.*.json)`,
+      );
+    }
+    return values[0];
+  }
+
+  /**
+   * Runs `act` on both paths; its results must match. With `stops`, both must report the same stop. Then what the
+   * editor shows (stack, registers, locals, statics, stack and ring memory) must match.
+   */
+  async function both<T>(what: string, act: (p: Path) => Promise<T>, stops = true): Promise<StopSnapshot> {
+    const label = `step ${++step} (${what})`;
+    same(`${label}: the request's answer`, await Promise.all(paths.map(act)));
+    if (stops) {
+      const events = await Promise.all(paths.map((p) => p.stops.next(30_000)));
+      same(
+        `${label}: the stopped event`,
+        events.map((e) => e.body),
+      );
+    }
+    return same(label, await Promise.all(paths.map((p) => takeSnapshot(p.dc))));
+  }
+
+  const thread = { threadId: 1 };
+  const body = async (r: Promise<DebugProtocol.Response>): Promise<unknown> => (await r).body;
+
+  it('stops at the same breakpoint and steps in, over and out alike', async () => {
+    // Before configurationDone both cores sit at the reset vector: that must look the same too.
+    await both(
+      'set breakpoints (halted at reset)',
+      (p) =>
+        body(
+          p.dc.setBreakpointsRequest({
+            source: { path: sensorC },
+            breakpoints: [{ line: measureLine }, { line: reportLine }],
+          }),
+        ),
+      false,
+    );
+    const hit = await both('configurationDone → breakpoint in sensor_step', (p) =>
+      body(p.dc.configurationDoneRequest()),
+    );
+    assert.equal(hit.frames[0].line, measureLine);
+    const into = await both('stepIn', (p) => body(p.dc.stepInRequest(thread)));
+    assert.equal(into.frames[0].name, 'measure');
+    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    const out = await both('stepOut', (p) => body(p.dc.stepOutRequest(thread)));
+    assert.equal(out.frames[0].name, 'sensor_step');
+  });
+
+  it('continues to the second breakpoint and steps by instruction alike', async () => {
+    const hit = await both('continue → breakpoint in report', (p) => body(p.dc.continueRequest(thread)));
+    assert.equal(hit.frames[0].line, reportLine);
+    await both('stepIn (into the logging call)', (p) => body(p.dc.stepInRequest(thread)));
+    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    await both('stepOut', (p) => body(p.dc.stepOutRequest(thread)));
+    for (let i = 0; i < 3; i++)
+      await both('stepIn by instruction', (p) => body(p.dc.stepInRequest({ ...thread, granularity: 'instruction' })));
+    for (let i = 0; i < 2; i++)
+      await both('next by instruction', (p) => body(p.dc.nextRequest({ ...thread, granularity: 'instruction' })));
+  });
+
+  it('reads back what setVariable, a register write and writeMemory changed, and steps on from it', async () => {
+    const written = await both(
+      'setVariable g_threshold, r12 and g_sensor.ring.items[1] by writeMemory',
+      async (p) => {
+        const frameId = (await p.dc.stackTraceRequest(thread)).body.stackFrames[0].id;
+        const [, statics, registers] = (await p.dc.scopesRequest({ frameId })).body.scopes;
+        await expand(p.dc, statics.variablesReference);
+        const threshold = await p.dc.setVariableRequest({
+          variablesReference: statics.variablesReference,
+          name: 'g_threshold',
+          value: '-4000',
+        });
+        await expand(p.dc, registers.variablesReference);
+        const r12 = await p.dc.setVariableRequest({
+          variablesReference: registers.variablesReference,
+          name: 'r12',
+          value: '0x1234',
+        });
+        const item = Number(await watch(p.dc, '(unsigned)&g_sensor.ring.items[1]', frameId));
+        const pattern = Buffer.from('a5a5a5a50102030405060708090a0b0c', 'hex');
+        const wrote = await p.dc.customRequest('writeMemory', {
+          memoryReference: '0x' + item.toString(16),
+          data: pattern.toString('base64'),
+        });
+        const back = await memoryHex(p.dc, item, pattern.length);
+        assert.equal(back, pattern.toString('hex'), `${p.name}: writeMemory read back`);
+        return {
+          threshold: threshold.body.value,
+          r12: r12.body.value,
+          wrote: (wrote.body as DebugProtocol.WriteMemoryResponse['body'])?.bytesWritten,
+          seen: await watch(p.dc, 'g_threshold', frameId),
+        };
+      },
+      false,
+    );
+    assert.equal(written.registers.find((r) => r.name === 'r12')?.value, '0x1234');
+    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    await both('continue → breakpoint in sensor_step (reading 2)', (p) => body(p.dc.continueRequest(thread)));
+    const report2 = await both('continue → breakpoint in report (reading 2)', (p) =>
+      body(p.dc.continueRequest(thread)),
+    );
+    assert.equal(report2.frames[0].line, reportLine);
+  });
+
+  it('restarts (core reset) and runs to the same breakpoints again', async () => {
+    const again = await both('restart → breakpoint in sensor_step', (p) => body(p.dc.restartRequest({})));
+    assert.equal(again.frames[0].line, measureLine);
+    await both('continue → breakpoint in report', (p) => body(p.dc.continueRequest(thread)));
+    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    await both('stepIn by instruction', (p) => body(p.dc.stepInRequest({ ...thread, granularity: 'instruction' })));
+  });
+});
