@@ -1,5 +1,6 @@
 // Owns the extension's one relay connection: connects, subscribes to the fleet, reconnects, and disposes it all.
 import { silentLogger, type Logger } from '../common/log';
+import { listDevices } from '../link/deviceList';
 import type { DeviceInfo } from '../protocol/control';
 import type { Identity } from '../protocol/identity';
 import { describeConnectError, type ConnectProblem } from './connectErrors';
@@ -81,6 +82,8 @@ export class RelayConnection implements Disposable {
   private link: RelayLink | undefined;
   private perLink: Disposable[] = [];
   private timer: unknown;
+  /** While the initial fleet and deployments load: the events received meanwhile, applied after them. */
+  private early: Array<[string, unknown]> | undefined;
   private generation = 0;
   private current: ConnectionState = { kind: 'disconnected' };
   private connectedAs: Identity | undefined;
@@ -141,7 +144,9 @@ export class RelayConnection implements Disposable {
 
   /** Reloads the fleet (and deployments, when the relay has them) without reconnecting. */
   async refresh(): Promise<void> {
-    const devices = (await this.request('devices.list')) as DeviceInfo[];
+    if (!this.link || this.current.kind !== 'connected') throw new NotConnected();
+    // A fleet too big for one control frame comes page by page.
+    const devices = await listDevices(this.link);
     this.fleet.reset(Array.isArray(devices) ? devices : []);
     if (this.link && this.current.kind === 'connected' && this.current.deployments)
       await this.loadDeployments(this.link);
@@ -178,11 +183,17 @@ export class RelayConnection implements Disposable {
       }),
     );
     const who = (await link.request('whoami', {})) as { name?: string; role?: string | null };
+    // Events that arrive while the initial lists load are newer than those lists (a fleet too big for the
+    // subscribe reply even comes as events, some in the same network read as the reply): applied after them.
+    const early: Array<[string, unknown]> = [];
+    this.early = early;
     const sub = (await link.request('fleet.subscribe', {})) as { devices?: DeviceInfo[] };
     const deployments = await this.loadDeployments(link);
     if (gen !== this.generation) return;
+    this.early = undefined;
     connected = true;
     this.fleet.reset(Array.isArray(sub?.devices) ? sub.devices : []);
+    for (const [event, data] of early) this.onEvent(event, data);
     this.setState({
       kind: 'connected',
       relay,
@@ -205,6 +216,10 @@ export class RelayConnection implements Disposable {
   }
 
   private onEvent(event: string, data: unknown): void {
+    if (this.early) {
+      this.early.push([event, data]);
+      return;
+    }
     const d = isRecord(data) ? data : {};
     if (event === 'device.updated' && isRecord(d.device) && typeof d.device.name === 'string') {
       this.fleet.upsert(d.device as unknown as DeviceInfo);
@@ -240,6 +255,7 @@ export class RelayConnection implements Disposable {
     for (const d of this.perLink.splice(0)) d.dispose();
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    this.early = undefined;
     const link = this.link;
     this.link = undefined;
     if (link) {

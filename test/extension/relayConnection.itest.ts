@@ -136,4 +136,16 @@ describe('extension relay connection (real relay)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('refreshes a fleet too big for one control frame, page by page', async () => {
+    // A DeviceInfo is a few hundred bytes: 150 devices are several frames' worth.
+    const names = Array.from({ length: 150 }, (_, i) => `fleet-${String(i).padStart(3, '0')}`);
+    for (const name of names) {
+      await fx.admin.request('devices.add', { name, publicKey: generateIdentity().publicKeyText });
+    }
+    await conn.connect(fx.url, await fx.addOperator('big-fleet-viewer', 'viewer'));
+    await until(fleet, () => names.every((n) => fleet.get(n)), 'the subscribed fleet');
+    // Refresh lists the fleet again with devices.list, which answers FRAME_TOO_LARGE for the whole of it.
+    await conn.refresh();
+    assert.equal(names.filter((n) => fleet.get(n)).length, names.length);
+  });
 });

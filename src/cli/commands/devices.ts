@@ -1,7 +1,7 @@
 // `outpost devices [--json]`: the fleet with presence and telemetry.
 import type { DeviceInfo } from '../../protocol/control';
 import { defineCommand } from '../command';
-import { listDevices } from '../fleetQueries';
+import { listDevices } from '../../link/deviceList';
 import { relayOptions, withOperator } from '../session';
 import { ago, renderTable } from '../table';
 

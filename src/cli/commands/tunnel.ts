@@ -7,7 +7,7 @@ import type { RspTunnel } from '../../debug/tunnel/rspTunnel';
 import { defineCommand } from '../command';
 import { deviceError, offlineDevice, unknownDevice } from '../deviceChannel';
 import { CliError, usageError } from '../errors';
-import { listDevices } from '../fleetQueries';
+import { listDevices } from '../../link/deviceList';
 import { OperatorLink } from '../operatorLink';
 import { operatorConnector, relayOptions } from '../session';
 import { parseListen } from '../values';
