@@ -1,18 +1,34 @@
-// The rsp channel: one debug session at a time, piped to a fresh connection to the target's GDB stub.
+// The rsp channel: one debug session at a time, piped to a fresh connection to the target's GDB stub (or accelerated).
 import type { Socket } from 'node:net';
 import type { Logger } from '../common/log';
 import type { Channel } from '../link/channel';
+import { AccelDecoder, AccelFormatError, accelEnabled, encodeAccel } from '../protocol/rspAccel';
 import { CloseCode } from '../protocol/closeCodes';
 import type { ChannelHandler } from './channelHandler';
+import { AccelSession } from './rspAccel/accelSession';
+import { HELLO_ANSWER, helloState } from './rspAccel/hello';
+import { StubClient } from './rspAccel/stubClient';
 import { detachStub } from './rspDetach';
 import { RspWatch } from './rspWatch';
 
+/** How the agent's end of a session reports itself, for the shared detach-on-vanish logic. */
+interface SessionEnd {
+  /** GDB detached or killed on purpose. */
+  ended(): boolean;
+  /** The operator's last packet to the stub was cut off. */
+  midPacket(): boolean;
+  /** Stops using the stub socket (the detach reads it from now on). */
+  release(): void;
+}
+
 /**
  * A handler for `rsp` channels. A second OPEN while a session is open is refused with CHANNEL_REFUSED naming who
- * holds it. When the session ends without the operator's GDB detaching or killing (GDB killed, operator
- * offline, relay gone, E2E failure), the agent detaches from the stub itself so the target runs on.
+ * holds it. A channel whose first bytes offer accelerated mode (src/protocol/rspAccel.ts) gets it unless
+ * OUTPOST_RSP_ACCEL=0; any other channel is a byte pipe to the stub. When the session ends without the operator's
+ * GDB detaching or killing (GDB killed, operator offline, relay gone, E2E failure), the agent detaches from the
+ * stub itself so the target runs on.
  */
-export function createRspHandler(): ChannelHandler {
+export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelHandler {
   let holder: string | undefined;
   return async (request, { target, log }) => {
     if (holder !== undefined) {
@@ -35,27 +51,95 @@ export function createRspHandler(): ChannelHandler {
     const channel = request.accept();
     const sessionLog = log.child('rsp');
     sessionLog.info('debug session opened', { operator: request.operator });
-    void pipeSession(channel, stub, sessionLog).then(() => {
+    const session = accelEnabled(env)
+      ? firstBytes(channel).then(({ hello, bytes }) =>
+          hello ? acceleratedSession(channel, stub, bytes, sessionLog) : pipeSession(channel, stub, bytes, sessionLog),
+        )
+      : pipeSession(channel, stub, Buffer.alloc(0), sessionLog);
+    void session.then(() => {
       holder = undefined;
       sessionLog.info('debug session closed', { operator: request.operator });
     });
   };
 }
 
-/** Forwards both ways with backpressure until either side ends; resolves when the stub socket is released. */
-function pipeSession(channel: Channel, stub: Socket, log: Logger): Promise<void> {
-  const watch = new RspWatch();
+/** Reads until the first bytes show whether they offer accelerated mode; leaves the channel paused. */
+function firstBytes(channel: Channel): Promise<{ hello: boolean; bytes: Buffer }> {
   return new Promise((resolve) => {
-    const fromStub = (data: Buffer): void => {
-      if (!channel.write(data)) stub.pause();
+    let seen = Buffer.alloc(0);
+    const finish = (hello: boolean, bytes: Buffer): void => {
+      channel.off('data', onData);
+      channel.off('close', onClose);
+      channel.pause();
+      resolve({ hello, bytes });
     };
-    channel.on('drain', () => stub.resume());
-    stub.on('drain', () => channel.resume());
-    channel.on('data', (data: Buffer) => {
-      watch.feed(data);
-      if (!stub.write(data)) channel.pause();
-    });
-    stub.on('data', fromStub);
+    const onData = (chunk: Buffer): void => {
+      seen = Buffer.concat([seen, chunk]);
+      const state = helloState(seen);
+      if (state.state === 'hello') finish(true, state.rest);
+      else if (state.state === 'plain') finish(false, seen);
+    };
+    const onClose = (): void => finish(false, seen);
+    channel.on('data', onData);
+    channel.once('close', onClose);
+  });
+}
+
+/** Accelerated mode: the agent terminates RSP with the stub and serves the operator side's messages. */
+function acceleratedSession(channel: Channel, stub: Socket, rest: Buffer, log: Logger): Promise<void> {
+  log.info('accelerated RSP session');
+  channel.write(HELLO_ANSWER);
+  const client = new StubClient(stub, log);
+  const session = new AccelSession(client, (message) => channel.write(encodeAccel(message)), log);
+  const decoder = new AccelDecoder();
+  const onData = (chunk: Buffer): void => {
+    try {
+      for (const message of decoder.push(chunk)) session.receive(message);
+    } catch (err) {
+      if (!(err instanceof AccelFormatError)) throw err;
+      log.warn('malformed message from the operator side; ending the session', { reason: err.message });
+      channel.destroy(err);
+    }
+  };
+  if (rest.length > 0) onData(rest);
+  channel.on('data', onData);
+  channel.resume();
+  return endOfSession(channel, stub, log, {
+    ended: () => session.sessionEnded,
+    midPacket: () => false,
+    release: () => {
+      session.close();
+      client.release();
+    },
+  });
+}
+
+/** Forwards both ways with backpressure until either side ends; resolves when the stub socket is released. */
+function pipeSession(channel: Channel, stub: Socket, first: Buffer, log: Logger): Promise<void> {
+  const watch = new RspWatch();
+  const fromStub = (data: Buffer): void => {
+    if (!channel.write(data)) stub.pause();
+  };
+  const fromChannel = (data: Buffer): void => {
+    watch.feed(data);
+    if (!stub.write(data)) channel.pause();
+  };
+  channel.on('drain', () => stub.resume());
+  stub.on('drain', () => channel.resume());
+  if (first.length > 0) fromChannel(first);
+  channel.on('data', fromChannel);
+  channel.resume();
+  stub.on('data', fromStub);
+  return endOfSession(channel, stub, log, {
+    ended: () => watch.sessionEnded,
+    midPacket: () => watch.midPacket,
+    release: () => stub.off('data', fromStub),
+  });
+}
+
+// Either side ending ends the session; an operator who vanished without D or k gets the stub detached for them.
+function endOfSession(channel: Channel, stub: Socket, log: Logger, end: SessionEnd): Promise<void> {
+  return new Promise((resolve) => {
     stub.on('error', (err) => log.warn('GDB stub connection error', { error: err.message }));
     stub.on('close', () => {
       if (!channel.destroyed) channel.end();
@@ -64,15 +148,15 @@ function pipeSession(channel: Channel, stub: Socket, log: Logger): Promise<void>
     channel.on('error', (err) => log.warn('rsp channel ended with an error', { error: err.message }));
     channel.on('close', () => {
       if (stub.destroyed) return resolve();
-      stub.off('data', fromStub);
+      end.release();
       const release = (): void => {
         stub.end();
         // A stub that keeps its side open must not pin the session: drop the socket shortly after.
         setTimeout(() => stub.destroy(), 1000).unref();
       };
-      if (watch.sessionEnded) return release();
+      if (end.ended()) return release();
       log.info('operator left without detaching; detaching so the target runs on');
-      void detachStub(stub, watch.midPacket, log).then((outcome) => {
+      void detachStub(stub, end.midPacket(), log).then((outcome) => {
         if (outcome !== 'detached') log.warn('GDB stub did not confirm the detach', { outcome });
         release();
       });

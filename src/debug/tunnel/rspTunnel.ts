@@ -2,6 +2,9 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../common/log';
+import { accelEnabled } from '../../protocol/rspAccel';
+import { attachAccelProxy } from '../accel/attachProxy';
+import { negotiateAccel } from '../accel/negotiate';
 import type { SessionOutputs } from '../rsp/monitorInterceptor';
 
 /** An open tunnel: GDB connects to host:port. */
@@ -28,6 +31,8 @@ export interface RspTunnelOptions {
   refuse?: (socket: Socket, reason: string) => void;
   /** Rewrites one session's RSP stream (e.g. answers monitor commands the stub lacks); default: bytes as they are. */
   filter?: (outputs: SessionOutputs) => SessionFilter;
+  /** Offer the agent accelerated mode (src/debug/accel/); default: unless OUTPOST_RSP_ACCEL=0. */
+  accelerate?: boolean;
 }
 
 /** A per-session RSP rewriter: fed both directions, it writes through the outputs it was made with. */
@@ -39,13 +44,8 @@ export interface SessionFilter {
 /** The reason a connection is refused while the tunnel already serves maxSessions GDB clients. */
 export const BUSY_REASON = 'another GDB client is attached to this tunnel; only one debug session at a time';
 
-// Both directions with backpressure; either side ending or failing ends the other.
-function bridge(socket: Socket, channel: Duplex, log: Logger, filter?: RspTunnelOptions['filter']): void {
-  if (filter) bridgeFiltered(socket, channel, filter);
-  else {
-    socket.pipe(channel);
-    channel.pipe(socket);
-  }
+// Either side ending or failing ends the other; the bytes in between flow as negotiated (acceleratedBridge).
+function bridge(socket: Socket, channel: Duplex, log: Logger, options: RspTunnelOptions): void {
   const end = (why: string) => (err?: Error) => {
     if (err) log.info('GDB session ended', { side: why, reason: err.message });
     socket.destroy();
@@ -55,9 +55,26 @@ function bridge(socket: Socket, channel: Duplex, log: Logger, filter?: RspTunnel
   channel.once('error', end('device'));
   socket.once('close', () => channel.destroy());
   channel.once('close', () => socket.destroy());
+  if (!(options.accelerate ?? accelEnabled())) return plainBridge(socket, channel, options.filter);
+  acceleratedBridge(socket, channel, log, options.filter).catch((err: unknown) => end('device')(err as Error));
 }
 
-function bridgeFiltered(socket: Socket, channel: Duplex, makeFilter: NonNullable<RspTunnelOptions['filter']>): void {
+/** Today's byte pipe, with backpressure; `held` = GDB bytes that arrived during a refused negotiation. */
+function plainBridge(socket: Socket, channel: Duplex, filter: RspTunnelOptions['filter'], held: Buffer[] = []): void {
+  if (filter) bridgeFiltered(socket, channel, filter, held);
+  else {
+    for (const chunk of held) channel.write(chunk);
+    socket.pipe(channel);
+    channel.pipe(socket);
+  }
+}
+
+function bridgeFiltered(
+  socket: Socket,
+  channel: Duplex,
+  makeFilter: NonNullable<RspTunnelOptions['filter']>,
+  held: Buffer[],
+): void {
   const filter = makeFilter({
     toStub: (data) => {
       if (!channel.destroyed && !channel.write(data)) socket.pause();
@@ -68,8 +85,34 @@ function bridgeFiltered(socket: Socket, channel: Duplex, makeFilter: NonNullable
   });
   channel.on('drain', () => socket.resume());
   socket.on('drain', () => channel.resume());
+  for (const chunk of held) filter.fromClient(chunk);
   socket.on('data', (chunk: Buffer) => filter.fromClient(chunk));
   channel.on('data', (chunk: Buffer) => filter.fromStub(chunk));
+  channel.resume();
+}
+
+// Offers accelerated mode; GDB's bytes wait meanwhile. An old agent gets the plain pipe with those bytes replayed.
+async function acceleratedBridge(
+  socket: Socket,
+  channel: Duplex,
+  log: Logger,
+  filter: RspTunnelOptions['filter'],
+): Promise<void> {
+  const held: Buffer[] = [];
+  const hold = (chunk: Buffer): number => held.push(chunk);
+  socket.on('data', hold);
+  const { accelerated, rest } = await negotiateAccel(channel);
+  socket.off('data', hold);
+  if (socket.destroyed || channel.destroyed) return;
+  if (!accelerated) {
+    log.info('the device agent does not accelerate RSP; carrying bytes as they are');
+    if (rest.length > 0) socket.write(rest);
+    plainBridge(socket, channel, filter, held);
+    channel.resume();
+    return;
+  }
+  log.info('accelerated RSP session');
+  attachAccelProxy(socket, channel, log, filter, held, rest);
 }
 
 /**
@@ -101,7 +144,7 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
         channels.add(channel);
         channel.once('close', () => channels.delete(channel));
         if (socket.destroyed) channel.destroy();
-        else bridge(socket, channel, log, options.filter);
+        else bridge(socket, channel, log, options);
       },
       (err: unknown) => {
         log.warn('cannot open an rsp channel for a GDB connection', { reason: (err as Error).message });

@@ -1,0 +1,209 @@
+// The agent side of an accelerated rsp channel: executes the operator side's requests against the stub, in order.
+import type { Logger } from '../../common/log';
+import { decodePayload } from '../../debug/rsp/packet';
+import type { AccelMessage, Prefetch, RequestContext } from '../../protocol/rspAccel';
+import { handshake, type TargetFacts } from './handshake';
+import { memoryHex, readAheadWindow, readBlock } from './memoryReads';
+import { asInterrupt, nextMove, parseRangeStep, withRangeStepping, type RangeStep } from './rangeStep';
+import { stopPrefetch } from './stopPrefetch';
+import { StubGoneError, type StubClient } from './stubClient';
+import { isSafe, PC_REG, registerWord, rewriteSupported } from './targetShape';
+
+/** A packet that lets the target run: its stop reply comes with a prefetch. */
+const RESUME = /^([cCsS]|vCont;|vRun|R|i|I)/;
+
+/**
+ * Feed it the operator side's messages; it answers through `send`. Requests run one at a time. On each stop it
+ * pushes the prefetch; it keeps the stub's thread selection in step with GDB's (RequestContext), does range
+ * stepping, watches Z/z to know where breakpoints are, and notes whether GDB ended the session (D, k, vKill).
+ */
+export class AccelSession {
+  private readonly queue: AccelMessage[] = [];
+  private working = false;
+  private facts: TargetFacts = { mProfile: false, regions: [], maxRead: 0x40, ends: [], rangeStepping: false };
+  private readonly stubSelected: { g?: string; c?: string } = {};
+  private extendedSent = false;
+  private readonly breakpoints = new Set<number>();
+  private running: 'no' | 'stub' | 'range' = 'no';
+  private interrupted = false;
+  /** A Ctrl-C that came while its resume was still queued or being prepared. */
+  private interruptPending = false;
+  private startingResume = false;
+  private ended = false;
+  private closed = false;
+
+  constructor(
+    private readonly stub: StubClient,
+    private readonly send: (message: AccelMessage) => void,
+    private readonly log: Logger,
+  ) {}
+
+  /** True once GDB detached or killed: the session ended on purpose. */
+  get sessionEnded(): boolean {
+    return this.ended;
+  }
+
+  /** One message from the operator side. */
+  receive(message: AccelMessage): void {
+    if (message.t === 'int') return this.interrupt();
+    this.queue.push(message);
+    void this.drain();
+  }
+
+  /** The channel is gone: stop range stepping and take no more requests. */
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+  }
+
+  // The operator side only sends Ctrl-C while a resume is outstanding: it belongs to the running or the next resume.
+  private interrupt(): void {
+    if (this.running === 'range') this.interrupted = true;
+    else if (this.running === 'stub') this.stub.interrupt();
+    else if (this.startingResume || this.queue.some((m) => m.t === 'req' && RESUME.test(m.p))) {
+      this.interruptPending = true;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.working) return;
+    this.working = true;
+    try {
+      for (let m = this.queue.shift(); m && !this.closed; m = this.queue.shift()) {
+        if (m.t === 'hello') {
+          const { bundle, facts } = await handshake(this.stub, m.qSupported);
+          this.facts = facts;
+          this.send(bundle);
+        } else if (m.t === 'req') this.send(await this.execute(m.p, m.ctx));
+      }
+    } catch (err) {
+      if (!(err instanceof StubGoneError)) throw err;
+      this.log.info('GDB stub gone during an accelerated session', { reason: err.message });
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private async execute(payload: string, ctx: RequestContext): Promise<AccelMessage> {
+    this.startingResume = RESUME.test(payload);
+    try {
+      return await this.executeNow(payload, ctx);
+    } finally {
+      this.startingResume = false;
+      this.interruptPending = false;
+    }
+  }
+
+  private async executeNow(payload: string, ctx: RequestContext): Promise<AccelMessage> {
+    const refused = await this.applyContext(ctx);
+    if (refused) return { t: 'rep', p: [refused] };
+    if (/^(D|k$|vKill)/.test(payload)) this.ended = true;
+    if (payload === 'vCont?') {
+      const reply = await this.stub.ask(payload);
+      return { t: 'rep', p: [this.facts.rangeStepping ? withRangeStepping(reply) : reply] };
+    }
+    if (payload.startsWith('qSupported')) return { t: 'rep', p: [rewriteSupported(await this.stub.ask(payload))] };
+    const range = this.facts.rangeStepping ? parseRangeStep(payload) : undefined;
+    if (range) return this.withStop(await this.rangeStep(range));
+    const read = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(payload);
+    if (read) return this.readMemory(parseInt(read[1], 16), parseInt(read[2], 16), payload);
+    if (!RESUME.test(payload)) {
+      const packets = await this.stub.request(payload);
+      this.track(payload, packets[packets.length - 1]);
+      return { t: 'rep', p: packets, pre: await this.underBreakpoint(payload) };
+    }
+    this.running = 'stub';
+    try {
+      const stopped = this.stub.request(payload);
+      if (this.interruptPending) this.stub.interrupt();
+      return await this.withStop(await stopped);
+    } finally {
+      this.running = 'no';
+    }
+  }
+
+  // GDB's `!` and thread selection, kept by the operator side, reach the stub before the request that needs them.
+  private async applyContext(ctx: RequestContext): Promise<string | undefined> {
+    if (ctx.extended && !this.extendedSent) {
+      this.extendedSent = true;
+      await this.stub.ask('!');
+    }
+    for (const op of ['g', 'c'] as const) {
+      const want = ctx[op];
+      if (want === undefined || want === this.stubSelected[op]) continue;
+      const reply = await this.stub.ask(`H${op}${want}`);
+      if (reply !== 'OK') return reply;
+      this.stubSelected[op] = want;
+    }
+    return undefined;
+  }
+
+  private track(payload: string, reply: string): void {
+    if (reply !== 'OK') return;
+    const bp = /^([Zz])[01],([0-9a-fA-F]+),/.exec(payload);
+    if (bp && bp[1] === 'Z') this.breakpoints.add(parseInt(bp[2], 16));
+    else if (bp) this.breakpoints.delete(parseInt(bp[2], 16));
+    const sel = /^H([gc])(.+)$/.exec(payload);
+    if (sel) this.stubSelected[sel[1] as 'g' | 'c'] = sel[2];
+  }
+
+  // The operator side drops cached memory under a software breakpoint it passes on: read it again as it is now.
+  private async underBreakpoint(payload: string): Promise<Prefetch | undefined> {
+    const bp = /^[Zz]0,([0-9a-fA-F]+),/.exec(payload);
+    if (!bp) return undefined;
+    const addr = parseInt(bp[1], 16);
+    const block = await readBlock(this.stub, this.facts, Math.max(0, (addr & ~0x3f) - 0x40), 0x100);
+    return block && { q: [], mem: [block] };
+  }
+
+  // A stop reply goes with what GDB reads next; exits and errors go alone.
+  private async withStop(packets: string[]): Promise<AccelMessage> {
+    const reply = packets[packets.length - 1];
+    if (!/^[TS][0-9a-fA-F]{2}/.test(reply)) return { t: 'rep', p: packets };
+    const pre: Prefetch = await stopPrefetch(this.stub, this.facts, this.facts.mProfile);
+    pre.q.push(['?', reply]);
+    return { t: 'rep', p: packets, pre };
+  }
+
+  // GDB's read widened to a window in safe memory, so the next reads (x/N, variables) are answered locally.
+  private async readMemory(addr: number, len: number, payload: string): Promise<AccelMessage> {
+    const window = readAheadWindow(addr, len);
+    if (isSafe(this.facts.regions, addr, len) && len <= this.facts.maxRead) {
+      const block = await readBlock(this.stub, this.facts, window.start, window.len);
+      if (block && block[0] <= addr && addr + len <= block[0] + block[1].length / 2) {
+        const from = (addr - block[0]) * 2;
+        return { t: 'rep', p: [block[1].slice(from, from + len * 2)], pre: { q: [], mem: [block] } };
+      }
+    }
+    const reply = await this.stub.ask(payload);
+    const hex = isSafe(this.facts.regions, addr, len) ? memoryHex(reply) : undefined;
+    return { t: 'rep', p: [reply], pre: hex ? { q: [], mem: [[addr, hex]] } : undefined };
+  }
+
+  // Single steps until the PC leaves the range, something else stops the core, or GDB interrupts (rangeStep.ts).
+  private async rangeStep(range: RangeStep): Promise<string[]> {
+    this.running = 'range';
+    this.interrupted = this.interruptPending;
+    const started = Date.now();
+    try {
+      for (let steps = 1; ; steps++) {
+        const packets = await this.stub.request(range.step);
+        const reply = packets[packets.length - 1];
+        const pcReply = decodePayload(await this.stub.ask(`p${PC_REG.toString(16)}`));
+        const pc = registerWord(pcReply, 0);
+        const move = nextMove({
+          reply,
+          pc,
+          range,
+          breakpoints: this.breakpoints,
+          interrupted: this.interrupted || this.closed,
+          steps,
+          elapsedMs: Date.now() - started,
+        });
+        if (move === 'report') return this.interrupted ? [...packets.slice(0, -1), asInterrupt(reply)] : packets;
+      }
+    } finally {
+      this.running = 'no';
+    }
+  }
+}

@@ -1,0 +1,16 @@
+// Recognises the operator side's offer of accelerated mode in the first bytes of an rsp channel (pure).
+import { encodePacket } from '../../debug/rsp/packet';
+import { ACCEL_HELLO, ACCEL_OK } from '../../protocol/rspAccel';
+
+const HELLO = encodePacket(ACCEL_HELLO);
+
+/** The agent's answer to the offer (an ack and `$OK#9a`, as a stub would answer). */
+export const HELLO_ANSWER = Buffer.concat([Buffer.from('+'), encodePacket(ACCEL_OK)]);
+
+/** `hello`: the offer, `rest` after it; `plain`: anything else (an old operator, GDB's own bytes); `more`: wait. */
+export function helloState(bytes: Buffer): { state: 'hello'; rest: Buffer } | { state: 'plain' | 'more' } {
+  const n = Math.min(bytes.length, HELLO.length);
+  if (!bytes.subarray(0, n).equals(HELLO.subarray(0, n))) return { state: 'plain' };
+  if (bytes.length < HELLO.length) return { state: 'more' };
+  return { state: 'hello', rest: bytes.subarray(HELLO.length) };
+}

@@ -1,0 +1,129 @@
+// The accelerated rsp channel's wire format (pure): the negotiation packet and the length-prefixed messages after it.
+
+/** The plain RSP packet payload the operator side sends first on a new rsp channel to ask for accelerated mode. */
+export const ACCEL_HELLO = 'qOutpost.accel:1';
+/** The agent's answer when it speaks accelerated mode (an old agent's stub answers the empty packet instead). */
+export const ACCEL_OK = 'OK';
+
+/** Memory the agent read for the operator side's cache: [address, bytes as hex]. */
+export type MemoryBlock = readonly [number, string];
+/** A pure query and its exact reply payload. */
+export type QueryAnswer = readonly [string, string];
+
+/** What the agent pushes with a reply so the operator side answers GDB's next reads itself. */
+export interface Prefetch {
+  /** Answers keyed by the exact packet text (`g`, `qfThreadInfo`, …): valid until the next resume or write. */
+  q: QueryAnswer[];
+  /** RAM/flash blocks (never peripherals): valid until the next resume or write. */
+  mem: MemoryBlock[];
+}
+
+/** GDB's thread selection and extended mode, which the operator side keeps and the agent applies before a request. */
+export interface RequestContext {
+  /** Last `Hg` thread id GDB selected (undefined: none yet). */
+  g?: string;
+  /** Last `Hc` thread id. */
+  c?: string;
+  /** GDB sent `!`. */
+  extended?: boolean;
+}
+
+/** The messages after negotiation. */
+export type AccelMessage =
+  /** Operator → agent, first: GDB's qSupported payload (when GDB sent it already), to run the handshake with. */
+  | { t: 'hello'; qSupported?: string }
+  /** Agent → operator: the connection-setup answers, whole target documents and the current stop's prefetch. */
+  | { t: 'bundle'; q: QueryAnswer[]; docs: QueryAnswer[]; pre: Prefetch }
+  /** Operator → agent: one RSP payload to execute against the stub, in order. */
+  | { t: 'req'; p: string; ctx: RequestContext }
+  /** Operator → agent: GDB's Ctrl-C (0x03). */
+  | { t: 'int' }
+  /** Agent → operator: the stub's packets for the oldest request (console output first, the reply last). */
+  | { t: 'rep'; p: string[]; pre?: Prefetch };
+
+/** A message that cannot be decoded: the channel is no longer usable. */
+export class AccelFormatError extends Error {}
+
+/** Longest message accepted (a bundle with target descriptions is tens of KiB). */
+export const MAX_MESSAGE = 4 * 1024 * 1024;
+
+/** One message: a 4-byte big-endian length, then the JSON text (RSP payloads are latin1 strings, kept as such). */
+export function encodeAccel(message: AccelMessage): Buffer {
+  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isPairs = (x: unknown): boolean =>
+  Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && isStr(p[0]) && isStr(p[1]));
+const isMem = (x: unknown): boolean =>
+  Array.isArray(x) &&
+  x.every(
+    (p) =>
+      Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && isStr(p[1]) && /^([0-9a-f]{2})*$/.test(p[1]),
+  );
+const isPre = (x: unknown): boolean => {
+  const p = x as Prefetch;
+  return typeof x === 'object' && x !== null && isPairs(p.q) && isMem(p.mem);
+};
+
+/** Checks a decoded value's shape; throws AccelFormatError for anything else. */
+export function validateAccel(value: unknown): AccelMessage {
+  const m = value as Record<string, unknown>;
+  const ok = (() => {
+    if (typeof value !== 'object' || value === null) return false;
+    switch (m.t) {
+      case 'hello':
+        return m.qSupported === undefined || isStr(m.qSupported);
+      case 'bundle':
+        return isPairs(m.q) && isPairs(m.docs) && isPre(m.pre);
+      case 'req': {
+        const ctx = m.ctx as RequestContext;
+        return isStr(m.p) && typeof ctx === 'object' && ctx !== null;
+      }
+      case 'int':
+        return true;
+      case 'rep':
+        return Array.isArray(m.p) && m.p.every(isStr) && (m.pre === undefined || isPre(m.pre));
+      default:
+        return false;
+    }
+  })();
+  if (!ok) throw new AccelFormatError(`malformed accelerated rsp message (${String(m?.t)})`);
+  return value as AccelMessage;
+}
+
+/** Splits a byte stream into messages; keeps a partial one for the next push. Throws AccelFormatError. */
+export class AccelDecoder {
+  private buffer: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): AccelMessage[] {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const out: AccelMessage[] = [];
+    while (this.buffer.length >= 4) {
+      const length = this.buffer.readUInt32BE(0);
+      if (length > MAX_MESSAGE) throw new AccelFormatError(`accelerated rsp message of ${length} bytes is too long`);
+      if (this.buffer.length < 4 + length) break;
+      const text = this.buffer.subarray(4, 4 + length).toString('utf8');
+      this.buffer = this.buffer.subarray(4 + length);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new AccelFormatError('accelerated rsp message is not JSON');
+      }
+      out.push(validateAccel(value));
+    }
+    return out;
+  }
+}
+
+/** The switch for both ends: `OUTPOST_RSP_ACCEL=0` keeps the rsp channel a plain byte pipe (today's behaviour). */
+export const ACCEL_ENV = 'OUTPOST_RSP_ACCEL';
+
+/** Whether this process offers (operator) or accepts (agent) accelerated mode. */
+export function accelEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[ACCEL_ENV] !== '0';
+}
