@@ -13,6 +13,7 @@ import demo from './demo';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
 import devices from './devices';
+import devicesForget from './devicesForget';
 import enrollTokenCreate from './enrollTokenCreate';
 import exec from './exec';
 import keysNew from './keysNew';
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   relay,
   keysNew,
   devices,
+  devicesForget,
   deviceAdd,
   deviceRm,
   operators,
