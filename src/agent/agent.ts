@@ -11,6 +11,7 @@ import { CloseCode } from '../protocol/closeCodes';
 import type { Identity } from '../protocol/identity';
 import { DEFAULT_KEEPALIVE_SEC, isKeepaliveSec, KEEPALIVE_RULE } from '../protocol/keepalive';
 import type { AgentContext, ChannelHandler } from './channelHandler';
+import { operatorRefusal } from './operatorAllowList';
 import { createRspHandler } from './rspHandler';
 import type { Target } from './target';
 import { TelemetryTracker, type TelemetryPolicy } from './telemetry';
@@ -33,6 +34,11 @@ export interface AgentOptions {
   /** How often the agent looks for telemetry changes, ms (local reads only). Default 5 s. */
   telemetryPollMs?: number;
   telemetryPolicy?: TelemetryPolicy;
+  /**
+   * Operator public keys allowed to open rsp and console (`--operator-key`); others are refused with
+   * CHANNEL_REFUSED. Absent: any operator the relay lets through (the relay's registry is trusted).
+   */
+  operatorKeys?: readonly string[];
 }
 
 /** Errors that retrying cannot fix until someone changes the configuration. */
@@ -61,6 +67,7 @@ export class Agent extends EventEmitter {
   private wake?: () => void;
   private loop?: Promise<void>;
   private deviceName?: string;
+  private readonly operatorKeys?: ReadonlySet<string>;
 
   /** Throws RangeError for a keepalive outside 5–3600 whole seconds (callers validate user input first). */
   constructor(private readonly options: AgentOptions) {
@@ -69,6 +76,7 @@ export class Agent extends EventEmitter {
     if (!isKeepaliveSec(keepaliveSec)) throw new RangeError(`keepalive ${keepaliveSec}: use ${KEEPALIVE_RULE}`);
     this.keepaliveSec = keepaliveSec;
     this.log = options.log;
+    this.operatorKeys = options.operatorKeys && new Set(options.operatorKeys);
     this.handle('rsp', createRspHandler());
   }
 
@@ -241,6 +249,16 @@ export class Agent extends EventEmitter {
   }
 
   private serve(request: IncomingChannel): void {
+    const notAllowed = operatorRefusal(this.operatorKeys, request);
+    if (notAllowed) {
+      this.log.warn('refusing channel from an operator not on --operator-key', {
+        kind: request.kind,
+        operator: request.operator,
+        key: request.operatorKey,
+      });
+      request.refuse(CloseCode.CHANNEL_REFUSED, notAllowed);
+      return;
+    }
     const handler = this.handlers.get(request.kind);
     if (!handler) {
       request.refuse(CloseCode.CHANNEL_REFUSED, `this device serves no ${request.kind} channel`);

@@ -24,6 +24,8 @@ export interface DeviceOptions<T extends Target = Target> {
   stateDir: string;
   /** Public keys whose firmware signatures OTA accepts (`--trust`). */
   trustedSigners: readonly string[];
+  /** Operator keys allowed to open rsp and console (`--operator-key`); absent: whoever the relay lets through. */
+  operatorKeys?: readonly string[];
   log: Logger;
   /** Called each time the relay accepts the agent, with the device name it knows it by. */
   onConnected?(name: string): void;
@@ -73,6 +75,7 @@ export class Device<T extends Target = Target> {
       target,
       enroll: options.enroll,
       keepaliveSec: options.keepaliveSec,
+      operatorKeys: options.operatorKeys,
       log,
     });
     this.uart = serveUart(this.agent, target);

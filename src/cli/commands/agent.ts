@@ -11,6 +11,7 @@ import { createLogger } from '../../common/log';
 import { isKeepaliveSec } from '../../protocol/keepalive';
 import { defineCommand } from '../command';
 import { deviceOptions } from '../deviceOptions';
+import { parseOperatorKeys } from '../operatorKeys';
 import { runDevice } from '../deviceRun';
 import { usageError } from '../errors';
 import { relayOptions, relaySettings } from '../session';
@@ -22,7 +23,9 @@ export default defineCommand({
   details:
     'Prints "agent connected as NAME" once the relay accepted it, and reconnects with backoff after a drop.\n' +
     'With --enroll, an unregistered key registers itself (once) with the token; later starts need no token.\n' +
-    'OTA installs only images signed by a --trust key; without one, every update is refused.',
+    'OTA installs only images signed by a --trust key; without one, every update is refused.\n' +
+    'With --operator-key, only those operators may open rsp and console (debugging, commands); without it, any\n' +
+    'operator the relay lets through may, so the relay is trusted to say who is an operator.',
   options: {
     ...relayOptions,
     target: { type: 'string', value: 'URI', description: 'gdb://HOST:PORT, openocd:CFG[,CFG…] or sim[:ELF]' },
@@ -47,6 +50,7 @@ export default defineCommand({
     if (!options.target) throw usageError('missing --target: gdb://HOST:PORT, openocd:CFG or sim');
     const name = options.name === undefined ? undefined : parseName('name', options.name);
     const trustedSigners = parseTrustKeys(options.trust);
+    const operatorKeys = parseOperatorKeys(options['operator-key'], io.cwd);
     const keepaliveSec = options.keepalive ? parseDuration('keepalive', options.keepalive) : undefined;
     if (keepaliveSec !== undefined && !isKeepaliveSec(keepaliveSec)) {
       throw usageError(`bad --keepalive "${options.keepalive}": use whole seconds from 5s to 1h`);
@@ -81,6 +85,7 @@ export default defineCommand({
         keepaliveSec,
         stateDir,
         trustedSigners,
+        operatorKeys,
         log,
         onConnected: (name) => io.stdout.write(`agent connected as ${name}\n`),
       },

@@ -7,6 +7,7 @@ import { createLogger } from '../../common/log';
 import { RelayError } from '../../link/errors';
 import { defineCommand } from '../command';
 import { deviceOptions } from '../deviceOptions';
+import { parseOperatorKeys } from '../operatorKeys';
 import { parseName, parseTrustKeys } from '../values';
 import { runDevice } from '../deviceRun';
 import { CliError, usageError } from '../errors';
@@ -32,6 +33,7 @@ export default defineCommand({
     if (!options.name) throw usageError('missing --name NAME: the device name of the simulator');
     const name = parseName('name', options.name);
     const trustedSigners = parseTrustKeys(options.trust);
+    const operatorKeys = parseOperatorKeys(options['operator-key'], io.cwd);
     const config = resolveConfig({ flags: { relay: options.relay }, env: io.env, cwd: io.cwd });
     if (!config.relay) {
       throw usageError(`no relay given: pass --relay URL, set OUTPOST_RELAY, or put "relay" in ${config.configFile}`);
@@ -55,6 +57,7 @@ export default defineCommand({
           enroll: options.enroll ? { token: options.enroll, name } : undefined,
           stateDir,
           trustedSigners,
+          operatorKeys,
           log,
           onConnected: (registered) => {
             const fw = target.firmware();
