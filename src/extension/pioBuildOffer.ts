@@ -1,29 +1,29 @@
 // After a PlatformIO build task ends well, offers to deploy its output over the air (setting outpost.offerDeployAfterBuild).
 import * as vscode from 'vscode';
 import { Commands } from './ids';
-import { pioBuildOf, shellWords, type EndedTask } from './pioBuildTask';
+import { pioBuildOf, shellTaskWords, taskCwd, type EndedTask } from './pioBuildTask';
+import { findCurrentProjectDir } from './workspaceProject';
 import type { PioEnvTarget } from './pioCodeLens';
 
 function endedTask(e: vscode.TaskProcessEndEvent): EndedTask {
   const task = e.execution.task;
   const exec = task.execution;
+  const scope = task.scope;
+  const folder = typeof scope === 'object' ? scope.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const ended = { type: task.definition.type, exitCode: e.exitCode };
   if (exec instanceof vscode.ProcessExecution) {
-    return {
-      type: task.definition.type,
-      command: exec.process,
-      args: exec.args,
-      cwd: exec.options?.cwd,
-      exitCode: e.exitCode,
-    };
+    return { ...ended, command: exec.process, args: exec.args, cwd: taskCwd(exec.options?.cwd, folder) };
   }
   if (exec instanceof vscode.ShellExecution) {
     const text = (v: string | vscode.ShellQuotedString): string => (typeof v === 'string' ? v : v.value);
-    const words = exec.commandLine !== undefined ? shellWords(exec.commandLine) : [];
-    const command = exec.command !== undefined ? text(exec.command) : words[0];
-    const args = exec.command !== undefined ? (exec.args ?? []).map(text) : words.slice(1);
-    return { type: task.definition.type, command, args, cwd: exec.options?.cwd, exitCode: e.exitCode };
+    const words = shellTaskWords({
+      commandLine: exec.commandLine,
+      command: exec.command === undefined ? undefined : text(exec.command),
+      args: (exec.args ?? []).map(text),
+    });
+    return { ...ended, ...words, cwd: taskCwd(exec.options?.cwd, folder) };
   }
-  return { type: task.definition.type, command: undefined, args: [], cwd: undefined, exitCode: e.exitCode };
+  return { ...ended, command: undefined, args: [], cwd: undefined };
 }
 
 /** Watches task ends; one prompt per successful build, with a button that runs the Deploy OTA command. */
@@ -40,11 +40,12 @@ export function registerPioBuildOffer(): vscode.Disposable {
       "Don't Ask Again",
     );
     if (choice === 'Deploy OTA') {
-      const target: Partial<PioEnvTarget> = {
-        projectDir: build.projectDir,
-        pioEnv: build.envs.length === 1 ? build.envs[0] : undefined,
-      };
-      await vscode.commands.executeCommand(Commands.deploy, target.projectDir && target.pioEnv ? target : undefined);
+      // The environment that was built, even when the task's folder is unknown (deploy then takes the current
+      // project); without it deploy would fall back to the project's default environment, maybe another one.
+      const projectDir = build.projectDir ?? findCurrentProjectDir();
+      const target: PioEnvTarget | undefined =
+        build.envs.length === 1 && projectDir ? { projectDir, pioEnv: build.envs[0] } : undefined;
+      await vscode.commands.executeCommand(Commands.deploy, target);
     } else if (choice === "Don't Ask Again") {
       await vscode.workspace
         .getConfiguration('outpost')

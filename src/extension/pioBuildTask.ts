@@ -1,5 +1,5 @@
 // Pure: tells from a finished task whether it was a successful PlatformIO build, and of which environments.
-import { basename } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 
 /** What the editor knows of a task that ended. */
 export interface EndedTask {
@@ -44,4 +44,30 @@ export function pioBuildOf(task: EndedTask): PioBuild | undefined {
 /** Splits a shell command line into words, honouring simple quotes; enough for `pio run -e sim` style tasks. */
 export function shellWords(line: string): string[] {
   return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+/** A shell task's execution as the editor reports it (vscode.ShellExecution, quoting already resolved). */
+export interface ShellTaskExecution {
+  readonly commandLine: string | undefined;
+  /** '' or undefined when the task was given as one command line, which is how tasks.json's are reported. */
+  readonly command: string | undefined;
+  readonly args: readonly string[];
+}
+
+/** The program a shell task ran and its arguments. */
+export function shellTaskWords(exec: ShellTaskExecution): { command: string | undefined; args: string[] } {
+  const words = exec.commandLine !== undefined ? shellWords(exec.commandLine) : [exec.command ?? '', ...exec.args];
+  return { command: words[0] || undefined, args: words.slice(1) };
+}
+
+/**
+ * The folder a task ran in: its cwd with `${workspaceFolder}` resolved against the task's folder (the editor reports
+ * tasks.json tasks with that variable unresolved, or no cwd at all); undefined when another variable is left.
+ */
+export function taskCwd(cwd: string | undefined, folder: string | undefined): string | undefined {
+  if (cwd === undefined) return folder;
+  const resolved = folder === undefined ? cwd : cwd.replace(/\$\{(workspaceFolder|workspaceRoot)\}/g, () => folder);
+  if (resolved.includes('${')) return undefined;
+  if (isAbsolute(resolved)) return resolved;
+  return folder === undefined ? undefined : join(folder, resolved);
 }

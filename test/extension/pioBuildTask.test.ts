@@ -1,6 +1,6 @@
 // Which finished tasks count as a PlatformIO build worth offering to deploy.
 import { strict as assert } from 'node:assert';
-import { pioBuildOf, shellWords, type EndedTask } from '../../src/extension/pioBuildTask';
+import { pioBuildOf, shellTaskWords, shellWords, taskCwd, type EndedTask } from '../../src/extension/pioBuildTask';
 
 const task = (over: Partial<EndedTask>): EndedTask => ({
   type: 'PlatformIO',
@@ -54,5 +54,36 @@ describe('pioBuildOf', () => {
 describe('shellWords', () => {
   it('splits a command line with quotes', () => {
     assert.deepEqual(shellWords(`pio run -e "my env" -d '/a b'`), ['pio', 'run', '-e', 'my env', '-d', '/a b']);
+  });
+});
+
+describe('shellTaskWords', () => {
+  it('reads a tasks.json command line (the editor reports its command as empty)', () => {
+    assert.deepEqual(shellTaskWords({ commandLine: 'pio run -e sim', command: '', args: [] }), {
+      command: 'pio',
+      args: ['run', '-e', 'sim'],
+    });
+  });
+
+  it('reads a command with separate arguments', () => {
+    assert.deepEqual(shellTaskWords({ commandLine: undefined, command: 'platformio', args: ['run', '-e', 'sim'] }), {
+      command: 'platformio',
+      args: ['run', '-e', 'sim'],
+    });
+  });
+});
+
+describe('taskCwd', () => {
+  it("resolves ${workspaceFolder} and relative folders against the task's folder", () => {
+    assert.equal(taskCwd('${workspaceFolder}', '/work/proj'), '/work/proj');
+    assert.equal(taskCwd('${workspaceFolder}/fw', '/work/proj'), '/work/proj/fw');
+    assert.equal(taskCwd('fw', '/work/proj'), '/work/proj/fw');
+    assert.equal(taskCwd(undefined, '/work/proj'), '/work/proj');
+    assert.equal(taskCwd('/elsewhere', '/work/proj'), '/elsewhere');
+  });
+
+  it('gives up on variables it cannot resolve', () => {
+    assert.equal(taskCwd('${env:PROJECT}', '/work/proj'), undefined);
+    assert.equal(taskCwd('${workspaceFolder}', undefined), undefined);
   });
 });
