@@ -17,8 +17,6 @@ export interface OperatorOpen {
  */
 export function operatorRefusal(allowed: ReadonlySet<string> | undefined, open: OperatorOpen): string | undefined {
   if (!allowed || !E2E_REQUIRED.includes(open.kind) || allowed.has(open.operatorKey)) return undefined;
-  return (
-    `operator "${open.operator}" (key …${open.operatorKey.slice(-8)}) is not allowed on this device: ` +
-    `its agent accepts ${open.kind} only from the keys given with --operator-key`
-  );
+  // Short: a close reason travels in at most 123 bytes, after the relay's own prefix.
+  return `operator "${open.operator}" (…${open.operatorKey.slice(-8)}) is not in this device's --operator-key list`;
 }
