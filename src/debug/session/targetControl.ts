@@ -78,8 +78,16 @@ export class TargetControl {
 
   /** Sends an execution command (continue, step…) from inside the queue; the target counts as running after. */
   async resume(command: string): Promise<void> {
-    await this.gdb.send(command);
+    // Running from now on: a fast step's `*running` and `*stopped` arrive with its `^running`, before this function
+    // resumes, and marking it running after the answer would take the stop back (the next request then hangs).
+    const before = this.state;
     this.state = 'running';
+    try {
+      await this.gdb.send(command);
+    } catch (err) {
+      this.state = before;
+      throw err;
+    }
   }
 
   /** Waits (inside the queue) for the next stop, for flows like "continue to main" that must see it. */
