@@ -9,6 +9,9 @@ import { stopPrefetch } from './stopPrefetch';
 import { StubGoneError, type StubClient } from './stubClient';
 import { isSafe, PC_REG, registerWord, rewriteSupported } from './targetShape';
 
+/** End of the Cortex-M Code region (flash): reads below it are code or constants. */
+const CODE_END = 0x20000000;
+
 /** A packet that lets the target run: its stop reply comes with a prefetch. */
 const RESUME = /^([cCsS]|vCont;|vRun|R|i|I)/;
 
@@ -30,6 +33,8 @@ export class AccelSession {
   private interruptPending = false;
   private startingResume = false;
   private ended = false;
+  /** GDB read code from the target (it does not take it from the ELF): prefetch code at stops from then on. */
+  private codeWanted = false;
   private closed = false;
 
   constructor(
@@ -160,13 +165,15 @@ export class AccelSession {
   private async withStop(packets: string[]): Promise<AccelMessage> {
     const reply = packets[packets.length - 1];
     if (!/^[TS][0-9a-fA-F]{2}/.test(reply)) return { t: 'rep', p: packets };
-    const pre: Prefetch = await stopPrefetch(this.stub, this.facts, this.facts.mProfile);
+    const code = this.codeWanted ? 'code' : 'no-code';
+    const pre: Prefetch = await stopPrefetch(this.stub, this.facts, this.facts.mProfile, code);
     pre.q.push(['?', reply]);
     return { t: 'rep', p: packets, pre };
   }
 
   // GDB's read widened to a window in safe memory, so the next reads (x/N, variables) are answered locally.
   private async readMemory(addr: number, len: number, payload: string): Promise<AccelMessage> {
+    if (this.facts.mProfile && addr < CODE_END) this.codeWanted = true;
     const window = readAheadWindow(addr, len);
     if (isSafe(this.facts.regions, addr, len) && len <= this.facts.maxRead) {
       const block = await readBlock(this.stub, this.facts, window.start, window.len);

@@ -11,6 +11,9 @@ import { isMProfile, rewriteSupported, safeRegions, stubPacketSize } from './tar
 export const DEFAULT_QSUPPORTED =
   'qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;fork-events+;vfork-events+;exec-events+;vContSupported+;QThreadEvents+;no-resumed+;xmlRegisters=arm';
 
+/** How long the agent lets a freshly connected stub settle (QEMU: until its T02) before the first request. */
+export const SETTLE_MS = 300;
+
 /** What the session keeps from the handshake. */
 export interface TargetFacts extends ReadLimits {
   mProfile: boolean;
@@ -62,6 +65,7 @@ export async function handshake(
   stub: StubClient,
   gdbSupported: string | undefined,
 ): Promise<{ bundle: Extract<AccelMessage, { t: 'bundle' }>; facts: TargetFacts }> {
+  await stub.settle(SETTLE_MS);
   const supportedQuery = gdbSupported ?? DEFAULT_QSUPPORTED;
   const supported = await stub.ask(supportedQuery);
   const features = supported.split(';');
@@ -84,7 +88,7 @@ export async function handshake(
   const vCont = await stub.ask('vCont?');
   q.push(['vCont?', facts.rangeStepping ? withRangeStepping(vCont) : vCont]);
   const stop = await stub.ask('?');
-  const pre = await stopPrefetch(stub, facts, mProfile);
+  const pre = await stopPrefetch(stub, facts, mProfile, 'code');
   pre.q.push(['?', stop]);
   const pids = new Set<string>();
   for (const [k, v] of pre.q)

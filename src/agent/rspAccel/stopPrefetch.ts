@@ -27,18 +27,22 @@ async function threadList(stub: StubClient): Promise<QueryAnswer[]> {
 }
 
 /**
- * Reads registers (`g`), the thread list, the current thread, and — for an M-profile core — the stack around SP
- * and the code around PC and LR from safe regions only (limits.regions: never peripherals).
+ * Reads registers (`g`), the thread list, and — for an M-profile core — the stack around SP and, with `code`, the
+ * code around PC and LR, from safe regions only (limits.regions: never peripherals). A GDB that reads code from the
+ * ELF (trust-readonly-sections, as Outpost sessions set it) never asks for code, so the session asks for `no-code`.
  */
-export async function stopPrefetch(stub: StubClient, limits: ReadLimits, mProfile: boolean): Promise<Prefetch> {
+export async function stopPrefetch(
+  stub: StubClient,
+  limits: ReadLimits,
+  mProfile: boolean,
+  code: 'code' | 'no-code',
+): Promise<Prefetch> {
   const q: QueryAnswer[] = [];
   const mem: MemoryBlock[] = [];
   const g = await stub.ask('g');
   const registersOk = /^[0-9a-fA-FxX]+$/.test(g) && !g.startsWith('E');
   if (registersOk) q.push(['g', g]);
   q.push(...(await threadList(stub)));
-  const qc = await stub.ask('qC');
-  if (qc.startsWith('QC')) q.push(['qC', qc]);
   if (mProfile && registersOk) {
     const sp = registerWord(g, SP_REG);
     const pc = registerWord(g, PC_REG);
@@ -47,7 +51,7 @@ export async function stopPrefetch(stub: StubClient, limits: ReadLimits, mProfil
       if (block) mem.push(block);
     }
     // Code around PC and around the return address (LR): GDB's frame analysis reads both.
-    for (const at of [pc, registerWord(g, LR_REG)]) {
+    for (const at of code === 'code' ? [pc, registerWord(g, LR_REG)] : []) {
       if (at === undefined) continue;
       const start = Math.max(0, (at & ~0x3f) - CODE_BELOW);
       if (mem.some(([a, hex]) => a <= at && at < a + hex.length / 2)) continue;

@@ -32,6 +32,8 @@ export class StubClient {
     reject(e: Error): void;
   };
   private closed = false;
+  private heard = false;
+  private onHeard?: () => void;
   /** True once the stub agreed to QStartNoAckMode. */
   noAck = false;
 
@@ -84,7 +86,26 @@ export class StubClient {
     this.socket.off('close', this.onClose);
   }
 
+  /**
+   * Waits until the stub has said something or `ms` passed. QEMU halts the core when a debugger connects, reports
+   * it (T02) and drops bytes that race that halt; after its report, requests are safe.
+   */
+  settle(ms: number): Promise<void> {
+    if (this.heard || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.onHeard = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   private event(event: RspEvent): void {
+    if (!this.heard) {
+      this.heard = true;
+      this.onHeard?.();
+    }
     if (event.type === 'nack' && this.pending && !this.noAck) this.socket.write(this.pending.packet);
     if (event.type !== 'packet') return;
     if (!this.noAck) this.socket.write(event.valid ? '+' : '-');

@@ -11,6 +11,8 @@ export const GDB_SESSION_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ['tcp auto-retry', 'off'],
   ['tcp connect-timeout', '10'],
   ['remotetimeout', '10'],
+  // Breakpoints stay in the target while it is stopped: no Z/z pair per breakpoint around every resume.
+  ['breakpoint always-inserted', 'on'],
 ];
 
 /** Start of the Cortex-M peripheral region; below it lie the Code and SRAM regions (architectural memory map). */
