@@ -28,6 +28,8 @@ export interface OutpostDebugArgs extends StubTargetArgs {
   sourceFileMap?: Record<string, string>;
   /** Per-command timeout for GDB, ms; `load` gets ten times as long. */
   gdbTimeoutMs: number;
+  /** CMSIS-SVD file for the Peripherals scope (relative to `cwd`). */
+  svdFile?: string;
 }
 
 const stubKinds: StubKind[] = ['qemu', 'openocd', 'pyocd', 'jlink', 'probe-rs', 'generic'];
@@ -94,6 +96,7 @@ export function parseDebugArgs(request: 'attach' | 'launch', raw: Record<string,
     cwd: str('cwd'),
     sourceFileMap: stringMap('sourceFileMap'),
     gdbTimeoutMs: int('gdbTimeoutMs', 10_000, 100),
+    svdFile: str('svdFile'),
   };
 }
 

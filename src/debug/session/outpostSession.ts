@@ -14,6 +14,7 @@ import { disassemble } from './disassemble';
 import { evaluate, rawGdbCommand } from './evaluate';
 import { exceptionInfo } from './exceptionInfo';
 import { parseDebugArgs } from './launchArgs';
+import { peripheralScopes, startPeripherals } from './peripherals';
 import { readMemory, writeMemory } from './memory';
 import { scopes, stackTrace } from './stackTrace';
 import { connect, reset, teardown, type Connected, type SessionDeps } from './startup';
@@ -70,6 +71,7 @@ export class OutpostDebugSession extends DebugSession {
       const args = parseDebugArgs(request, raw);
       const c = await connect(this.options, args, io, (err) => this.fail(err));
       this.connected = c;
+      startPeripherals(c.ctx);
       c.ctx.control.setStopHandler((stop) => {
         const exp = this.expected && num(stop, 'bkptno') === this.expected.gdbNumber ? this.expected : undefined;
         if (exp) this.expected = undefined;
@@ -233,7 +235,9 @@ export class OutpostDebugSession extends DebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    this.handle(response, (ctx) => Promise.resolve({ scopes: scopes(ctx, args.frameId) }));
+    this.handle(response, async (ctx) => ({
+      scopes: [...scopes(ctx, args.frameId), ...(await peripheralScopes(ctx))],
+    }));
   }
 
   protected override variablesRequest(

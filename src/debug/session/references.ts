@@ -1,11 +1,13 @@
 // Variable references handed to the editor; valid until the next stop, when their GDB variable objects are freed.
 import type { GdbProcess } from '../gdb/gdbProcess';
 import { varDelete } from '../mi/commands/varobj';
+import type { PeripheralNode } from './peripheralsTree';
 
 /** What a variablesReference stands for. */
 export type RefTarget =
   | { kind: 'scope'; scope: 'locals' | 'statics' | 'registers'; level: number }
-  | { kind: 'varobj'; name: string; indexed: boolean };
+  | { kind: 'varobj'; name: string; indexed: boolean }
+  | { kind: 'svd'; node: PeripheralNode };
 
 /** Handles for scopes and variable objects, plus the GDB variable objects to delete when they go stale. */
 export class References {

@@ -5,6 +5,8 @@ import { stackListFrames, stackListVariables } from '../mi/commands/stack';
 import { symbolInfoVariables } from '../mi/commands/session';
 import { str, tuple, tuples } from '../mi/read';
 import { THREAD_ID, type SessionContext } from './context';
+import { peripheralVariables } from './peripheralsVariables';
+import { setPeripheralValue } from './peripheralsWrite';
 import { registerVariables, setRegister } from './registers';
 import { assignVarObj, createVarObj, toVariable, varObjChildren } from './varobjs';
 
@@ -15,6 +17,7 @@ export async function variables(
 ): Promise<DebugProtocol.Variable[]> {
   const target = ctx.refs.get(args.variablesReference);
   if (!target) return [];
+  if (target.kind === 'svd') return peripheralVariables(ctx, target.node);
   if (target.kind === 'varobj') {
     if (args.filter === 'named' && target.indexed) return [];
     return varObjChildren(ctx, args.variablesReference, target.name, target.indexed, args.start, args.count);
@@ -88,6 +91,7 @@ export async function setVariable(
   args: DebugProtocol.SetVariableArguments,
 ): Promise<DebugProtocol.SetVariableResponse['body']> {
   const target = ctx.refs.get(args.variablesReference);
+  if (target?.kind === 'svd') return setPeripheralValue(ctx, target.node, args.name, args.value);
   if (target?.kind === 'scope' && target.scope === 'registers') {
     return { value: await setRegister(ctx, target.level, args.name, args.value) };
   }
