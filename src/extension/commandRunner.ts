@@ -1,5 +1,7 @@
 // The one error boundary of every command: known failures become a message with a next step, never a stack.
 import * as vscode from 'vscode';
+import { knownDevicesFile } from '../common/knownDevicesFile';
+import { DeviceKeyChanged } from '../link/errors';
 import { PlatformioError } from '../platformio/errors';
 import type { ConnectProblem } from './connectErrors';
 import { DeviceUnavailable } from './deviceErrors';
@@ -48,6 +50,26 @@ export function buildAction(env: string, cwd?: string): Action {
   ];
 }
 
+/**
+ * Forgets the key pinned for the device in the same known devices file the CLI uses: for a device that was
+ * re-enrolled. The user decides, having read that the relay may be lying instead.
+ */
+function forgetPinAction(err: DeviceKeyChanged): Action {
+  return [
+    'Forget Pinned Key',
+    async () => {
+      try {
+        await knownDevicesFile().forget(err.relay, err.device);
+      } catch (e) {
+        return showError(`Outpost: ${(e as Error).message}`);
+      }
+      void vscode.window.showInformationMessage(
+        `Outpost: forgot the key pinned for ${err.device}; the next channel to it pins the key the relay lists then.`,
+      );
+    },
+  ];
+}
+
 /** Shows an error thrown by a command or a provider: known failures with their next step, others logged. */
 export async function reportError(s: Services, where: string, err: unknown): Promise<void> {
   if (err instanceof ConnectFailed) {
@@ -57,6 +79,10 @@ export async function reportError(s: Services, where: string, err: unknown): Pro
     return showError(`Outpost: ${err.message}`, ['Connect…', () => vscode.commands.executeCommand(Commands.connect)]);
   }
   if (err instanceof NotAvailableYet) return showError(err.message);
+  if (err instanceof DeviceKeyChanged) {
+    s.log.warn('device key differs from the pinned one', { device: err.device, relay: err.relay });
+    return showError(`Outpost: ${err.message}`, forgetPinAction(err));
+  }
   if (err instanceof DeviceUnavailable) {
     return showError(`Outpost: ${err.message}`, [
       'Show Fleet',
