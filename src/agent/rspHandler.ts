@@ -6,7 +6,7 @@ import { AccelDecoder, AccelFormatError, accelEnabled, encodeAccel } from '../pr
 import { CloseCode } from '../protocol/closeCodes';
 import type { ChannelHandler } from './channelHandler';
 import { AccelSession } from './rspAccel/accelSession';
-import { HELLO_ANSWER, helloState } from './rspAccel/hello';
+import { HELLO_ANSWER, helloState, skipRepeatedHello } from './rspAccel/hello';
 import { StubClient } from './rspAccel/stubClient';
 import { detachStub } from './rspDetach';
 import { RspWatch } from './rspWatch';
@@ -92,8 +92,16 @@ function acceleratedSession(channel: Channel, stub: Socket, rest: Buffer, log: L
   const client = new StubClient(stub, log);
   const session = new AccelSession(client, (message) => channel.write(encodeAccel(message)), log);
   const decoder = new AccelDecoder();
+  let leading: Buffer | undefined = Buffer.alloc(0);
   const onData = (chunk: Buffer): void => {
     try {
+      // An offer the operator side sent again (it saw no ack in time) precedes its first message: skip it.
+      if (leading !== undefined) {
+        const skipped = skipRepeatedHello(Buffer.concat([leading, chunk]));
+        leading = skipped.state === 'more' ? skipped.bytes : undefined;
+        if (leading !== undefined) return;
+        chunk = skipped.bytes;
+      }
       for (const message of decoder.push(chunk)) session.receive(message);
     } catch (err) {
       if (!(err instanceof AccelFormatError)) throw err;

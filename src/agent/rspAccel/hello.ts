@@ -14,3 +14,14 @@ export function helloState(bytes: Buffer): { state: 'hello'; rest: Buffer } | { 
   if (bytes.length < HELLO.length) return { state: 'more' };
   return { state: 'hello', rest: bytes.subarray(HELLO.length) };
 }
+
+/** Drops whole copies of the offer at the start of `bytes`; `more` while a copy may still be arriving. */
+export function skipRepeatedHello(bytes: Buffer): { state: 'done' | 'more'; bytes: Buffer } {
+  let rest = bytes;
+  for (;;) {
+    const state = helloState(rest);
+    if (state.state === 'plain') return { state: 'done', bytes: rest };
+    if (state.state === 'more') return { state: 'more', bytes: rest };
+    rest = state.rest;
+  }
+}

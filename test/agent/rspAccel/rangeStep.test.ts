@@ -111,3 +111,13 @@ describe('agent target shape', () => {
     assert.equal(HELLO_ANSWER.toString(), '+$OK#9a');
   });
 });
+
+describe('agent negotiation', () => {
+  it('skips offers sent again before the first message', async () => {
+    const { skipRepeatedHello } = await import('../../../src/agent/rspAccel/hello');
+    const hello = Buffer.from('$qOutpost.accel:1#00');
+    const message = Buffer.from([0, 0, 0, 2, 0x7b, 0x7d]);
+    assert.deepEqual(skipRepeatedHello(Buffer.concat([hello, hello, message])), { state: 'done', bytes: message });
+    assert.equal(skipRepeatedHello(hello.subarray(0, 5)).state, 'more');
+  });
+});
