@@ -19,12 +19,22 @@ export interface DemoFirmware {
   buildId?: string;
 }
 
+/** The simulated board's register description in the sample project (a Peripherals scope while debugging). */
+export const DEMO_SVD = '${workspaceFolder}/boards/sim/mps2-an505.svd';
+
 /** `.vscode/launch.json` with one Outpost attach configuration for `device` (the sim build has the symbols). */
 export function launchJson(device: string): string {
   const config = {
     version: '0.2.0',
     configurations: [
-      { type: 'outpost', request: 'attach', name: `Outpost: attach to ${device}`, device, pioEnv: DEMO_PIO_ENV },
+      {
+        type: 'outpost',
+        request: 'attach',
+        name: `Outpost: attach to ${device}`,
+        device,
+        pioEnv: DEMO_PIO_ENV,
+        svdFile: DEMO_SVD,
+      },
     ],
   };
   return JSON.stringify(config, null, 2) + '\n';

@@ -7,6 +7,7 @@ import { silentLogger } from '../../../src/common/log';
 import { demoDevices, MAX_DEMO_DEVICES } from '../../../src/cli/demo/demoFleet';
 import { launchJson, prepareWorkspace } from '../../../src/cli/demo/demoWorkspace';
 import { Teardown } from '../../../src/cli/demo/teardown';
+import { sampleProjectDir } from '../../../src/platformio/sampleProject';
 
 describe('demo fleet', () => {
   it('names devices sensor-01… with site=lab, the first in the canary ring and the rest in main', () => {
@@ -31,8 +32,16 @@ describe('demo workspace', () => {
   it('launch.json attaches to the device with the sim build', () => {
     const config = JSON.parse(launchJson('sensor-07')) as { configurations: unknown[] };
     assert.deepEqual(config.configurations, [
-      { type: 'outpost', request: 'attach', name: 'Outpost: attach to sensor-07', device: 'sensor-07', pioEnv: 'sim' },
+      {
+        type: 'outpost',
+        request: 'attach',
+        name: 'Outpost: attach to sensor-07',
+        device: 'sensor-07',
+        pioEnv: 'sim',
+        svdFile: '${workspaceFolder}/boards/sim/mps2-an505.svd',
+      },
     ]);
+    assert.ok(fs.existsSync(path.join(sampleProjectDir(), 'boards', 'sim', 'mps2-an505.svd')), 'the sample has it');
   });
 
   it('copies the project without its build outputs, adds launch.json, and leaves an existing workspace alone', async () => {
