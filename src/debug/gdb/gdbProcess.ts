@@ -12,8 +12,8 @@ export interface MiAnswer {
   console: string;
 }
 
-/** One line of the MI exchange, for `trace`: `>` sent, `<` received, `!` GDB's stderr. */
-export type MiTraceSink = (direction: '>' | '<' | '!', line: string) => void;
+/** One line of the MI exchange, for `trace`: `>` sent, `<` received, `!` GDB's stderr, `#` a note by the adapter. */
+export type MiTraceSink = (direction: '>' | '<' | '!' | '#', line: string) => void;
 
 /** How to start GDB. */
 export interface GdbProcessOptions {
@@ -49,7 +49,7 @@ export class GdbProcess {
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
-    private readonly opts: GdbProcessOptions,
+    private opts: GdbProcessOptions,
   ) {}
 
   /** Spawns `gdb --interpreter=mi3 -nx -q` and resolves once it shows its first prompt. */
@@ -106,6 +106,11 @@ export class GdbProcess {
       this.queue.push({ token: this.nextToken++, command, timeoutMs, console: [], resolve, reject });
       this.pump();
     });
+  }
+
+  /** Changes the timeout of commands that do not set their own (e.g. once the link's round trip is known). */
+  setDefaultTimeout(timeoutMs: number): void {
+    this.opts = { ...this.opts, timeoutMs };
   }
 
   /** Listens for `*` (exec), `+` (status) and `=` (notify) records. */

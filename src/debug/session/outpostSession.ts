@@ -15,11 +15,16 @@ import { evaluate, rawGdbCommand } from './evaluate';
 import { exceptionInfo } from './exceptionInfo';
 import { parseDebugArgs } from './launchArgs';
 import { peripheralScopes, startPeripherals } from './peripherals';
+import { describePatience } from './linkPatience';
+import { ProgressReporter, type Progress } from './progress';
 import { readMemory, writeMemory } from './memory';
 import { scopes, stackTrace } from './stackTrace';
 import { connect, reset, teardown, type Connected, type SessionDeps } from './startup';
 import { handleStop, type ExpectedStop } from './stops';
 import { setVariable, variables } from './variables';
+
+/** A step that has not stopped after this long is shown as in progress (instant on a probe, seconds on a slow link). */
+const STEP_PROGRESS_DELAY_MS = 1000;
 
 /** What the host passes in: stub connectors, the gdbPath setting, a logger. */
 export interface OutpostSessionOptions extends SessionDeps {
@@ -31,6 +36,9 @@ export class OutpostDebugSession extends DebugSession {
   private connected: Connected | undefined;
   private expected: ExpectedStop | undefined;
   private readonly log: Logger;
+  private readonly progress = new ProgressReporter((e) => this.sendEvent(e));
+  /** The step (or restart) waiting for its stop, shown as in progress while it takes long. */
+  private stepping: Progress | undefined;
 
   constructor(private readonly options: OutpostSessionOptions) {
     super();
@@ -39,7 +47,11 @@ export class OutpostDebugSession extends DebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    args: DebugProtocol.InitializeRequestArguments,
+  ): void {
+    this.progress.clientCapabilities(args);
     response.body = debuggerCapabilities;
     this.sendResponse(response);
   }
@@ -63,9 +75,12 @@ export class OutpostDebugSession extends DebugSession {
     request: 'attach' | 'launch',
     raw: Record<string, unknown>,
   ): void {
+    const target = typeof raw.device === 'string' ? raw.device : String(raw.gdbTarget ?? 'the target');
+    const shown = this.progress.begin(request === 'attach' ? `Attaching to ${target}` : `Launching on ${target}`);
     const io = {
       sendEvent: (e: DebugProtocol.Event) => this.sendEvent(e),
       output: (t: string, c?: OutputCategory) => this.output(t, c),
+      progress: (message: string) => shown.update(message),
     };
     const run = async (): Promise<void> => {
       const args = parseDebugArgs(request, raw);
@@ -75,7 +90,7 @@ export class OutpostDebugSession extends DebugSession {
       c.ctx.control.setStopHandler((stop) => {
         const exp = this.expected && num(stop, 'bkptno') === this.expected.gdbNumber ? this.expected : undefined;
         if (exp) this.expected = undefined;
-        return handleStop(c.ctx, c.registry, stop, exp);
+        return handleStop(c.ctx, c.registry, stop, exp).finally(() => this.endStepping());
       });
       c.ctx.gdb.onExit((how) => this.lost(c, `GDB exited unexpectedly (${how})`));
       // GDB reports a stub that hung up (device gone, tunnel dropped) as the inferior exiting.
@@ -88,14 +103,20 @@ export class OutpostDebugSession extends DebugSession {
       c.ctx.endpoint.onLost?.((why) =>
         this.lost(c, `the connection to the GDB server at ${c.ctx.endpoint.description} closed (${why})`),
       );
-      this.log.info('connected', { request, target: c.ctx.endpoint.description });
+      this.log.info('connected', {
+        request,
+        target: c.ctx.endpoint.description,
+        patience: describePatience(c.patience),
+      });
     };
     run().then(
       () => {
+        shown.end();
         this.sendResponse(response);
         this.sendEvent(new InitializedEvent());
       },
       (err: unknown) => {
+        shown.end(asDebugError(err).message);
         this.reply(response, err);
         this.sendEvent(new TerminatedEvent());
       },
@@ -206,19 +227,36 @@ export class OutpostDebugSession extends DebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.handle(response, (ctx) =>
-      ctx.control.stopped(() => ctx.control.resume(execNext(THREAD_ID, args.granularity === 'instruction'))),
-    );
+    this.step(response, 'Stepping over', execNext(THREAD_ID, args.granularity === 'instruction'));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    this.handle(response, (ctx) =>
-      ctx.control.stopped(() => ctx.control.resume(execStep(THREAD_ID, args.granularity === 'instruction'))),
-    );
+    this.step(response, 'Stepping in', execStep(THREAD_ID, args.granularity === 'instruction'));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
-    this.handle(response, (ctx) => ctx.control.stopped(() => ctx.control.resume(execFinish(THREAD_ID, 0))));
+    this.step(response, 'Stepping out', execFinish(THREAD_ID, 0));
+  }
+
+  /** Resumes with a step command; the step shows as in progress until its stop is reported, if that takes long. */
+  private step(response: DebugProtocol.Response, title: string, command: string): void {
+    this.handle(response, (ctx) =>
+      ctx.control.stopped(async () => {
+        this.endStepping();
+        this.stepping = this.progress.after(STEP_PROGRESS_DELAY_MS, title);
+        try {
+          await ctx.control.resume(command);
+        } catch (err) {
+          this.endStepping();
+          throw err;
+        }
+      }),
+    );
+  }
+
+  private endStepping(): void {
+    this.stepping?.end();
+    this.stepping = undefined;
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -293,10 +331,16 @@ export class OutpostDebugSession extends DebugSession {
   protected override restartRequest(response: DebugProtocol.RestartResponse): void {
     this.handle(response, (ctx) =>
       ctx.control.run(async () => {
-        await ctx.control.pauseQuietly();
-        await reset(ctx);
-        await ctx.refs.reset(ctx.gdb);
-        await this.startExecution(ctx);
+        const shown = this.progress.after(STEP_PROGRESS_DELAY_MS, 'Restarting');
+        try {
+          await ctx.control.pauseQuietly();
+          shown.update('resetting the core');
+          await reset(ctx);
+          await ctx.refs.reset(ctx.gdb);
+          await this.startExecution(ctx);
+        } finally {
+          shown.end();
+        }
       }),
     );
   }
@@ -304,6 +348,7 @@ export class OutpostDebugSession extends DebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     const c = this.connected;
     this.connected = undefined;
+    this.endStepping();
     const done = c
       ? c.ctx.control.run(async () => {
           await c.ctx.control.pauseQuietly();
@@ -322,6 +367,7 @@ export class OutpostDebugSession extends DebugSession {
   private lost(c: Connected, why: string): void {
     if (this.connected !== c) return;
     this.connected = undefined;
+    this.endStepping();
     this.output(`${why}; the session ends\n`, 'important');
     this.log.warn('session lost', { why });
     teardown(c.ctx.gdb, c.ctx.endpoint, c.trace, false)

@@ -23,6 +23,7 @@ import type { OutpostDebugArgs } from './launchArgs';
 import { References } from './references';
 import { TargetControl } from './targetControl';
 import { GDB_SESSION_SETTINGS, tuneForLink } from './linkTuning';
+import { describePatience, linkPatience, type LinkPatience } from './linkPatience';
 import { mapSources } from './sourceMap';
 import { openMiTrace, type MiTrace } from './trace';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -40,13 +41,20 @@ export interface Connected {
   trace: MiTrace;
   /** When the target was halted by connecting (performance.now()). */
   haltedAt: number;
+  /** How long this session waits on GDB and the stub, from the link's measured round trip. */
+  patience: LinkPatience;
 }
 
 /** Connects per the arguments; on any failure everything started is stopped again and one DebugError is thrown. */
 export async function connect(
   deps: SessionDeps,
   args: OutpostDebugArgs,
-  io: { sendEvent(e: DebugProtocol.Event): void; output(text: string, category?: OutputCategory): void },
+  io: {
+    sendEvent(e: DebugProtocol.Event): void;
+    output(text: string, category?: OutputCategory): void;
+    /** The phase the start-up is in, for a progress indicator (a slow link makes each one take seconds). */
+    progress?(message: string): void;
+  },
   onStopHandlerError: (err: unknown) => void,
 ): Promise<Connected> {
   if (!existsSync(args.executable)) {
@@ -79,6 +87,7 @@ export async function connect(
       throw new DebugError(ErrorCode.ExecutableMismatch, `GDB cannot use ${args.executable}: ${errorText(err)}`);
     });
     await mapSources(g, args, (text) => io.output(text, 'console'));
+    io.progress?.(args.device !== undefined ? `reaching ${args.device} through the relay` : 'reaching the GDB server');
     endpoint = await openStub(args, deps.connectors, {
       log: (line) => io.output(line + '\n', 'console'),
       signal: abort.signal,
@@ -87,34 +96,54 @@ export async function connect(
     const ep = endpoint;
     // A launch that could not reset after flashing would leave the device half-done: refuse before touching it.
     if (args.request === 'launch') resetPlan(ep.kind, ep.description, args);
+    const patience = await applyPatience(g, linkPatience(ep.linkRttMs, args.gdbTimeoutMs), trace);
+    // Everything that scales from the per-command timeout (console commands, detach) scales with the link too.
+    const sessionArgs: OutpostDebugArgs = { ...args, gdbTimeoutMs: patience.commandMs };
+    const rtt = patience.rttMs === undefined ? '' : ` (link round trip ${patience.rttMs} ms)`;
+    io.progress?.(`connecting GDB to ${ep.description}${rtt}`);
     const haltedAt = performance.now();
-    await g.send(targetSelectRemote(ep.host, ep.port), { timeoutMs: 3 * args.gdbTimeoutMs }).catch((err: unknown) => {
+    await g.send(targetSelectRemote(ep.host, ep.port), { timeoutMs: patience.connectMs }).catch((err: unknown) => {
       throw new DebugError(
         ErrorCode.StubUnreachable,
         `cannot reach the GDB server at ${ep.description}: ${errorText(err)}`,
       );
     });
     attached = true;
-    const control = new TargetControl(g, args.gdbTimeoutMs, onStopHandlerError);
-    const ctx: SessionContext = { gdb: g, control, args, endpoint: ep, refs: new References(), ...io };
+    const control = new TargetControl(g, patience.haltMs, onStopHandlerError);
+    const ctx: SessionContext = { gdb: g, control, args: sessionArgs, endpoint: ep, refs: new References(), ...io };
     const registry = new BreakpointRegistry();
+    io.progress?.(args.request === 'attach' ? 'checking the firmware on the target' : `flashing ${args.executable}`);
     if (args.request === 'attach') await checkExecutableMatches(ctx, args.executable);
     for (const cmd of args.initCommands) await g.send(consoleCommand(cmd));
     if (args.request === 'launch') {
       io.output(`loading ${args.executable} through ${ep.description}\n`, 'console');
-      await g.send(targetDownload(), { timeoutMs: 30 * args.gdbTimeoutMs }).catch((err: unknown) => {
+      await g.send(targetDownload(), { timeoutMs: patience.loadMs }).catch((err: unknown) => {
         throw new DebugError(ErrorCode.LoadFailed, `loading ${args.executable} failed: ${errorText(err)}`);
       });
+      io.progress?.('resetting the target');
       await reset(ctx);
     }
     // Only now is the ELF known to be what the target runs (checked, or just flashed).
+    io.progress?.('setting breakpoints up');
     await tuneForLink(g);
     await registry.setFaultCatch(ctx, args.catchFaults);
-    return { ctx, registry, trace, haltedAt };
+    return { ctx, registry, trace, haltedAt, patience };
   } catch (err) {
     await teardown(gdb, endpoint, trace, attached);
     throw err;
   }
+}
+
+/**
+ * Sets GDB's wait for one RSP reply and the adapter's per-command timeout for the link, before GDB connects, and
+ * notes them in the MI trace: on a slow link every exchange is slow, and a wait sized for a local probe would end a
+ * working session with a timeout.
+ */
+async function applyPatience(gdb: GdbProcess, patience: LinkPatience, trace: MiTrace): Promise<LinkPatience> {
+  trace.sink?.('#', describePatience(patience));
+  await gdb.send(gdbSet('remotetimeout', String(patience.remoteTimeoutS)));
+  gdb.setDefaultTimeout(patience.commandMs);
+  return patience;
 }
 
 /** The commands that reset the target behind an endpoint, or one DebugError saying what to configure. */

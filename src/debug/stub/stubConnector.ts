@@ -12,6 +12,11 @@ export interface StubEndpoint {
   kind: StubKind;
   /** Where this really goes, for messages: "127.0.0.1:3333" or "device sensor-01 via wss://relay". */
   description: string;
+  /**
+   * Round trip to the device (ms) as the connector measured it while opening (a relay channel's open), when it
+   * did: the session sizes its timeouts from it (session/linkPatience.ts). Unset for a local stub.
+   */
+  linkRttMs?: number;
   /** Closes whatever open() set up (a tunnel, a local listener). Called exactly once. */
   dispose(): Promise<void>;
   /**

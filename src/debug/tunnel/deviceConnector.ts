@@ -3,6 +3,7 @@ import type { DeviceStubRequest, StubConnector, StubKind } from '../stub/stubCon
 import type { Logger } from '../../common/log';
 import type { ChannelKind } from '../../protocol/channels';
 import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import { deviceChannelError } from './deviceErrors';
 import { LossWatch } from './lossWatch';
 import { openRspTunnel } from './rspTunnel';
@@ -36,8 +37,13 @@ export function deviceConnector(
       const relay = await session(request);
       const loss = new LossWatch();
       let first: Duplex;
+      // Opening the channel is a round trip to the device through the relay (OPEN, the agent's answer): the one
+      // measure of the link the session has before GDB talks to the stub, which sizes its timeouts from it.
+      const openedAt = performance.now();
+      let linkRttMs: number;
       try {
         first = loss.watch(await relay.openChannel(request.device, 'rsp'));
+        linkRttMs = Math.round(performance.now() - openedAt);
       } catch (err) {
         throw deviceChannelError(err, request.device, relay.relay);
       }
@@ -54,6 +60,7 @@ export function deviceConnector(
         port: tunnel.port,
         kind: stubKindFor(relay.boardOf(request.device), request.kind),
         description: `device ${request.device} via ${relay.relay}`,
+        linkRttMs,
         onLost: (listener) => loss.onLost(listener),
         dispose: async () => {
           context.signal.removeEventListener('abort', onAbort);
