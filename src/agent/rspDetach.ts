@@ -35,13 +35,15 @@ export function* rspPackets(buffer: { text: string }): Generator<string> {
  * may or may not still process the packet. So after a stop reply we wait briefly for a trailing OK and only then
  * detach again; with no answer at all we retry too. Nothing else is ever written (no acks): a stray byte would
  * halt a target that already resumed. `midPacket`: the operator's last packet was cut off, so `#00` first
- * terminates it (the stub NAKs and drops it).
+ * terminates it (the stub NAKs and drops it). `detach`: the packet to send (`$D;1#b0` for a stub in multiprocess
+ * mode, which refuses a plain `D`).
  */
 export function detachStub(
   socket: Duplex,
   midPacket: boolean,
   log: Logger,
   timing = { replyMs: 700, graceMs: 300, attempts: 3 },
+  detach = '$D#44',
 ): Promise<DetachOutcome> {
   return new Promise((resolve) => {
     const buffer = { text: '' };
@@ -59,7 +61,7 @@ export function detachStub(
     };
     const send = (): void => {
       attempts++;
-      socket.write('$D#44');
+      socket.write(detach);
       retryIn(timing.replyMs);
     };
     const onData = (data: Buffer): void => {

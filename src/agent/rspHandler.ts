@@ -19,6 +19,8 @@ interface SessionEnd {
   midPacket(): boolean;
   /** Stops using the stub socket (the detach reads it from now on). */
   release(): void;
+  /** The detach packet to send (rspDetach's default when undefined). */
+  detachPacket?(): string;
 }
 
 /**
@@ -115,6 +117,7 @@ function acceleratedSession(channel: Channel, stub: Socket, rest: Buffer, log: L
   return endOfSession(channel, stub, log, {
     ended: () => session.sessionEnded,
     midPacket: () => false,
+    detachPacket: () => session.detachPacket,
     release: () => {
       session.close();
       client.release();
@@ -164,7 +167,7 @@ function endOfSession(channel: Channel, stub: Socket, log: Logger, end: SessionE
       };
       if (end.ended()) return release();
       log.info('operator left without detaching; detaching so the target runs on');
-      void detachStub(stub, end.midPacket(), log).then((outcome) => {
+      void detachStub(stub, end.midPacket(), log, undefined, end.detachPacket?.()).then((outcome) => {
         if (outcome !== 'detached') log.warn('GDB stub did not confirm the detach', { outcome });
         release();
       });

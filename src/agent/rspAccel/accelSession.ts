@@ -1,6 +1,6 @@
 // The agent side of an accelerated rsp channel: executes the operator side's requests against the stub, in order.
 import type { Logger } from '../../common/log';
-import { decodePayload } from '../../debug/rsp/packet';
+import { decodePayload, encodePacket } from '../../debug/rsp/packet';
 import type { AccelMessage, Prefetch, RequestContext } from '../../protocol/rspAccel';
 import { handshake, type TargetFacts } from './handshake';
 import { memoryHex, readAheadWindow, readBlock } from './memoryReads';
@@ -23,7 +23,14 @@ const RESUME = /^([cCsS]|vCont;|vRun|R|i|I)/;
 export class AccelSession {
   private readonly queue: AccelMessage[] = [];
   private working = false;
-  private facts: TargetFacts = { mProfile: false, regions: [], maxRead: 0x40, ends: [], rangeStepping: false };
+  private facts: TargetFacts = {
+    mProfile: false,
+    multiprocess: false,
+    regions: [],
+    maxRead: 0x40,
+    ends: [],
+    rangeStepping: false,
+  };
   private readonly stubSelected: { g?: string; c?: string } = {};
   private extendedSent = false;
   private readonly breakpoints = new Set<number>();
@@ -42,6 +49,11 @@ export class AccelSession {
     private readonly send: (message: AccelMessage) => void,
     private readonly log: Logger,
   ) {}
+
+  /** The detach packet for this stub: with multiprocess on, QEMU refuses a plain `D` (E22). */
+  get detachPacket(): string {
+    return encodePacket(this.facts.multiprocess ? 'D;1' : 'D').toString('latin1');
+  }
 
   /** True once GDB detached or killed: the session ended on purpose. */
   get sessionEnded(): boolean {

@@ -17,6 +17,8 @@ export const SETTLE_MS = 300;
 /** What the session keeps from the handshake. */
 export interface TargetFacts extends ReadLimits {
   mProfile: boolean;
+  /** The stub agreed to multiprocess thread ids (its detach then needs a process id). */
+  multiprocess: boolean;
   /** Range stepping is done by the agent (needs the M-profile PC register). */
   rangeStepping: boolean;
 }
@@ -78,6 +80,7 @@ export async function handshake(
   const mProfile = isMProfile(docs.map(([, d]) => d));
   const facts: TargetFacts = {
     mProfile,
+    multiprocess: features.includes('multiprocess+'),
     regions: safeRegions(map, mProfile),
     maxRead: maxReadFor(packetSize),
     ends: [],
