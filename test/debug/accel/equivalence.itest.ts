@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { writeIdentityFile } from '../../../src/common/identityFile';
+import { accelEnabled } from '../../../src/protocol/rspAccel';
 import { startOutpost, type OutpostProcess } from '../../helpers/outpostCli';
 import { startRelayFixture, type RelayFixture } from '../../helpers/relayFixture';
 import { buildAdapter, buildFirmware, lineOf, resultsDir, startClient, stopClient, type EventQueue } from '../harness';
@@ -42,10 +43,13 @@ describe('RSP through the relay tunnel shows what the direct stub shows (registe
     const operatorKey = join(dir, 'operator.key');
     writeIdentityFile(deviceKey, await fx.addDevice('twin'));
     writeIdentityFile(operatorKey, await fx.addOperator('eq', 'debugger'));
-    agent = await startOutpost([
-      ...['agent', '--relay', fx.url, '--key', deviceKey, '--target', `gdb://${qemus[1].address}`],
-      ...['--firmware', elf, '--board', 'stm32u5-sim', '--state', join(dir, 'agent')],
-    ]);
+    agent = await startOutpost(
+      [
+        ...['agent', '--relay', fx.url, '--key', deviceKey, '--target', `gdb://${qemus[1].address}`],
+        ...['--firmware', elf, '--board', 'stm32u5-sim', '--state', join(dir, 'agent')],
+      ],
+      { env: { OUTPOST_LOG_LEVEL: 'info' } },
+    );
     await agent.waitFor(/agent connected as twin/);
 
     const common = { stubKind: 'qemu', executable: elf };
@@ -134,6 +138,12 @@ describe('RSP through the relay tunnel shows what the direct stub shows (registe
     await both('next', (p) => body(p.dc.nextRequest(thread)));
     const out = await both('stepOut', (p) => body(p.dc.stepOutRequest(thread)));
     assert.equal(out.frames[0].name, 'sensor_step');
+    // What the tunnel path carried: the accelerator unless OUTPOST_RSP_ACCEL=0 (then today's byte pipe).
+    assert.equal(
+      /accelerated RSP session/.test(agent?.stderr() ?? ''),
+      accelEnabled(),
+      'the agent log says which mode ran',
+    );
   });
 
   it('continues to the second breakpoint and steps by instruction alike', async () => {
