@@ -91,7 +91,7 @@ export class LinkFleet {
       const relay = link.spawn(
         'a',
         process.execPath,
-        [cli, 'relay', '--listen', `${link.a.address}:${RELAY_PORT}`, '--data', dataDir, '--heartbeat', '2s'],
+        [cli, 'relay', '--listen', `${link.a.address}:${RELAY_PORT}`, '--data', dataDir, '--heartbeat', '10s'],
         { env: isolatedEnv() },
       );
       const relayOutput = new ProcessOutput(relay);
