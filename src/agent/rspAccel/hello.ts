@@ -8,7 +8,7 @@ const HELLO = encodePacket(ACCEL_HELLO);
 export const HELLO_ANSWER = Buffer.concat([Buffer.from('+'), encodePacket(ACCEL_OK)]);
 
 /** `hello`: the offer, `rest` after it; `plain`: anything else (an old operator, GDB's own bytes); `more`: wait. */
-export function helloState(bytes: Buffer): { state: 'hello'; rest: Buffer } | { state: 'plain' | 'more' } {
+export function helloState(bytes: Buffer): { state: 'hello'; rest: Buffer } | { state: 'plain' } | { state: 'more' } {
   const n = Math.min(bytes.length, HELLO.length);
   if (!bytes.subarray(0, n).equals(HELLO.subarray(0, n))) return { state: 'plain' };
   if (bytes.length < HELLO.length) return { state: 'more' };
