@@ -57,13 +57,18 @@ function line(name: string, f: ReturnType<typeof figures>): string {
 }
 
 async function main(): Promise<void> {
-  const relay = await startRelayProcess({ extraArgs: ['--heartbeat', '2s'], env: { OUTPOST_LOG_LEVEL: 'warn' } });
+  const relay = await startRelayProcess({ extraArgs: ['--heartbeat', '5s'], env: { OUTPOST_LOG_LEVEL: 'info' } });
   let load;
   try {
     load = await runRelayLoad(
       { ...relay, pid: relay.process.child.pid! },
       { devices, tunnels, keepaliveSec: 5, workload, log: (l) => console.log(`  ${l}`) },
     );
+    if (load.streams.errors.length > 0 || load.deviceDrops.length > 0)
+      console.error(`relay log (last lines):\n${relay.process.stderr().slice(-4000)}`);
+  } catch (err) {
+    console.error(`relay log (last lines):\n${relay.process.stderr().slice(-4000)}`);
+    throw err;
   } finally {
     await relay.stop();
     fs.rmSync(path.dirname(relay.dataDir), { recursive: true, force: true });

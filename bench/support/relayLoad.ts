@@ -155,7 +155,7 @@ export async function runRelayLoad(relay: LoadedRelay, options: RelayLoadOptions
         () => (healthzMin = 0),
       );
     }, 5000);
-    const streams = await pumpStreams(pairs, options.workload);
+    const streams = await pumpStreams(pairs, options.workload, log);
     clearInterval(healthz);
     healthzMin = Math.min(healthzMin, await healthzDevices(relay.httpUrl));
     const usage = watch.stop();

@@ -1,5 +1,4 @@
 // Drives sequence-numbered streams both ways over pairs of duplex byte streams at a set pace, and checks what arrives.
-import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { encodeSeqMessage, SeqReceiver, type SeqVerdict } from './seqMessages';
 
@@ -41,6 +40,20 @@ export function percentile(sorted: Float64Array, q: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Resolves on 'drain'; rejects if the stream closes or fails first (a sender must not wait forever). */
+function drained(out: Duplex): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      out.off('drain', onDrain).off('close', onClose).off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => done();
+    const onClose = (): void => done(new Error('closed while its sender waited for it to drain'));
+    out.on('drain', onDrain).on('close', onClose).on('error', done);
+  });
+}
+
 /** Sends stream `id` on `out` until `endAt`; resolves with how many messages it wrote. */
 async function send(
   out: Duplex,
@@ -69,7 +82,7 @@ async function send(
       continue;
     }
     nextAt += gapMs;
-    if (!out.write(encodeSeqMessage(id, seq++, performance.now()))) await once(out, 'drain');
+    if (!out.write(encodeSeqMessage(id, seq++, performance.now()))) await drained(out);
   }
   return seq;
 }
@@ -93,7 +106,11 @@ function receive(input: Duplex, rx: SeqReceiver, w: StreamWorkload, stopped: () 
  * Runs `workload` over every pair both ways and verifies every stream. The caller opened the pairs and closes them
  * afterwards; an error on any stream is recorded (and ends that stream's wait), not thrown.
  */
-export async function pumpStreams(pairs: [Duplex, Duplex][], workload: StreamWorkload): Promise<StreamRun> {
+export async function pumpStreams(
+  pairs: [Duplex, Duplex][],
+  workload: StreamWorkload,
+  log: (line: string) => void = () => undefined,
+): Promise<StreamRun> {
   const errors: string[] = [];
   let sending = true;
   const receivers: SeqReceiver[] = [];
@@ -106,6 +123,9 @@ export async function pumpStreams(pairs: [Duplex, Duplex][], workload: StreamWor
       [b, `pair ${i} second end`],
     ] as const) {
       end.on('error', (err: Error) => errors.push(`${name}: ${err.message}`));
+      end.on('close', () => {
+        if (sending) errors.push(`${name} closed while the streams ran`);
+      });
     }
     for (const [out, input, id] of [
       [a, b, 2 * i],
@@ -122,7 +142,12 @@ export async function pumpStreams(pairs: [Duplex, Duplex][], workload: StreamWor
       );
     }
   });
+  const progress = setInterval(() => {
+    const n = receivers.reduce((sum, rx) => sum + rx.received, 0);
+    log(`${((performance.now() - started) / 1000).toFixed(0)} s: ${n} messages received, ${errors.length} errors`);
+  }, 10_000);
   const sent = await Promise.all(sends);
+  clearInterval(progress);
   sending = false;
   const stoppedAt = performance.now();
   for (const input of pairs.flat()) input.resume();
