@@ -1,7 +1,9 @@
 // kill -9 of the relay, the agent, QEMU or the operator's gdb while a debug session attaches or while a `next` is
 // outstanding: the session ends with one clear message, the device is not left halted, the relay store stays sound.
 import assert from 'node:assert/strict';
-import { buildFirmware } from '../debug/harness';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildFirmware, resultsDir } from '../debug/harness';
 import { isAlive, waitUntilGone } from '../helpers/processes';
 import { assertStoreConsistent, runsOn } from './support/checks';
 import { DebugSession, type SessionEnd } from './support/debugSession';
@@ -29,7 +31,13 @@ describe('reliability: kill -9 during a debug session (relay, agent, QEMU, gdb p
     [fleet, { elf }] = await Promise.all([KillFleet.start(), buildFirmware()]);
     debuggerKey = await fleet.operatorKey('dora', 'debugger');
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    // A failed case keeps the device's own account (agent log) beside the adapter's in test-results/debug.
+    if (this.currentTest?.state === 'failed' && sim) {
+      fs.mkdirSync(resultsDir, { recursive: true });
+      const file = `${this.currentTest.title.replace(/[^\w.-]+/g, '_')}.agent.log`;
+      fs.writeFileSync(path.join(resultsDir, file), sim.process.stderr());
+    }
     await session?.close();
     await sim?.stop();
     session = sim = undefined;

@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The device was not left halted: a fresh logs channel (retried while the device or relay comes back) shows the
  * firmware taking a new reading.
  */
-export async function runsOn(fleet: KillFleet, device: string, timeoutMs = 60_000): Promise<void> {
+export async function runsOn(fleet: KillFleet, device: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const tail = await LogsTail.open(fleet.admin, device, 0).catch(() => undefined);
