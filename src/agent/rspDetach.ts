@@ -2,6 +2,10 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../common/log';
 
+/** A plain detach, and the multiprocess form (process 1, QEMU's) for a stub that refuses the plain one. */
+const PLAIN_DETACH = '$D#44';
+const MULTIPROCESS_DETACH = '$D;1#b0';
+
 /** What the stub answered to our detach. */
 export type DetachOutcome = 'detached' | 'refused' | 'no-answer';
 
@@ -36,15 +40,17 @@ export function* rspPackets(buffer: { text: string }): Generator<string> {
  * detach again; with no answer at all we retry too. Nothing else is ever written (no acks): a stray byte would
  * halt a target that already resumed. `midPacket`: the operator's last packet was cut off, so `#00` first
  * terminates it (the stub NAKs and drops it). `detach`: the packet to send (`$D;1#b0` for a stub in multiprocess
- * mode, which refuses a plain `D`).
+ * mode, which refuses a plain `D`). A plain `D` answered with an error is tried once more as `D;1`: GDB may have
+ * put the stub in multiprocess mode without the agent knowing (QEMU then answers E22).
  */
 export function detachStub(
   socket: Duplex,
   midPacket: boolean,
   log: Logger,
   timing = { replyMs: 700, graceMs: 300, attempts: 3 },
-  detach = '$D#44',
+  detach = PLAIN_DETACH,
 ): Promise<DetachOutcome> {
+  const forms = detach === PLAIN_DETACH ? [PLAIN_DETACH, MULTIPROCESS_DETACH] : [detach];
   return new Promise((resolve) => {
     const buffer = { text: '' };
     let attempts = 0;
@@ -61,7 +67,7 @@ export function detachStub(
     };
     const send = (): void => {
       attempts++;
-      socket.write(detach);
+      socket.write(forms[0]);
       retryIn(timing.replyMs);
     };
     const onData = (data: Buffer): void => {
@@ -73,6 +79,13 @@ export function detachStub(
         if (/^[TS]/.test(packet)) {
           log.debug('stub answered detach with a stop reply', { reply: packet.slice(0, 3), attempt: attempts });
           retryIn(timing.graceMs);
+          continue;
+        }
+        if (forms.length > 1) {
+          log.debug('stub refused the detach; trying the multiprocess form', { reply: packet.slice(0, 4) });
+          forms.shift();
+          attempts = 0;
+          send();
           continue;
         }
         return finish('refused');

@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import { detachStub } from '../../src/agent/rspDetach';
 import { silentLogger } from '../../src/common/log';
 
-/** A stub that answers each `$D#44` with the next scripted reply (undefined = says nothing). */
+/** A stub that answers each detach (`$D#44`, or the multiprocess `$D;1#b0`) with the next scripted reply (undefined = says nothing). */
 class ScriptedStub extends Duplex {
   written = '';
   constructor(private readonly script: (string | undefined)[]) {
@@ -13,7 +13,7 @@ class ScriptedStub extends Duplex {
   override _read(): void {}
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
     this.written += chunk.toString('latin1');
-    if (chunk.toString('latin1').includes('$D#44')) {
+    if (/\$D(;1)?#/.test(chunk.toString('latin1'))) {
       const reply = this.script.shift();
       if (reply !== undefined) setTimeout(() => this.push(reply), 1);
     }
@@ -60,8 +60,16 @@ describe('detachStub', () => {
     assert.equal(await detachStub(late, false, silentLogger, fast), 'detached');
   });
 
-  it('reports an error reply as refused', async () => {
-    assert.equal(await detachStub(new ScriptedStub(['+$E01#a6']), false, silentLogger, fast), 'refused');
+  it('reports an error reply to both forms as refused', async () => {
+    const stub = new ScriptedStub(['+$E01#a6', '+$E01#a6']);
+    assert.equal(await detachStub(stub, false, silentLogger, fast), 'refused');
+    assert.equal(stub.written, '$D#44$D;1#b0');
+  });
+
+  it('detaches a stub in multiprocess mode, which refuses a plain D (QEMU: E22), with D;1', async () => {
+    const stub = new ScriptedStub(['+$E22#ad', '+$OK#9a']);
+    assert.equal(await detachStub(stub, false, silentLogger, fast), 'detached');
+    assert.equal(stub.written, '$D#44$D;1#b0');
   });
 
   it('terminates a half-sent operator packet first', async () => {
