@@ -80,11 +80,13 @@ async function main(): Promise<void> {
     rssStartMiB: mib(r.rssStartBytes),
     rssPeakMiB: mib(r.rssPeakBytes),
     rssEndMiB: mib(r.rssEndBytes),
+    /** RSS every 10 s of the run. */
+    rssEvery10sMiB: r.rssSamplesBytes.filter((_, i) => i % 10 === 0).map(mib),
     cpuSeconds: +r.cpuSeconds.toFixed(1),
     cpuPercentOfOneCore: Math.round((100 * r.cpuSeconds) / r.seconds),
   };
   console.log(
-    `relay process: RSS ${relayFigures.rssStartMiB} → peak ${relayFigures.rssPeakMiB} → ${relayFigures.rssEndMiB} MiB; CPU ${relayFigures.cpuSeconds} s in ${r.seconds.toFixed(0)} s (${relayFigures.cpuPercentOfOneCore} % of one core); devices connected in ${load.connectSeconds.toFixed(1)} s; offline during the run ${load.wentOffline.length}, dropped ${load.deviceDrops.length}; keepalive ${load.keepalive.pongs}/${load.keepalive.pingsSent} answered (max ${load.keepalive.maxPongMs.toFixed(0)} ms); tunnels closed cleanly ${load.tunnelsClosedCleanly}/${tunnels}`,
+    `relay process: RSS ${relayFigures.rssStartMiB} → peak ${relayFigures.rssPeakMiB} → ${relayFigures.rssEndMiB} MiB (every 10 s: ${relayFigures.rssEvery10sMiB.join(', ')}); CPU ${relayFigures.cpuSeconds} s in ${r.seconds.toFixed(0)} s (${relayFigures.cpuPercentOfOneCore} % of one core); devices connected in ${load.connectSeconds.toFixed(1)} s; offline during the run ${load.wentOffline.length}, dropped ${load.deviceDrops.length}; keepalive ${load.keepalive.pongs}/${load.keepalive.pingsSent} answered (max ${load.keepalive.maxPongMs.toFixed(0)} ms); tunnels closed cleanly ${load.tunnelsClosedCleanly}/${tunnels}`,
   );
 
   const direct = await openDirectPairs(tunnels);

@@ -18,6 +18,8 @@ export interface ProcessUsage {
   rssStartBytes: number;
   rssPeakBytes: number;
   rssEndBytes: number;
+  /** RSS at every sample, in order (a leak keeps climbing; a working set levels off). */
+  rssSamplesBytes: number[];
   /** CPU seconds used while watched. */
   cpuSeconds: number;
   /** Wall seconds watched. */
@@ -29,16 +31,18 @@ export function watchProcess(pid: number, everyMs = 1000): { stop(): ProcessUsag
   const started = performance.now();
   const cpu0 = cpuSeconds(pid);
   const rssStart = rssBytes(pid);
-  let peak = rssStart;
-  const timer = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), everyMs);
+  const samples = [rssStart];
+  const timer = setInterval(() => samples.push(rssBytes(pid)), everyMs);
   return {
     stop() {
       clearInterval(timer);
       const rssEnd = rssBytes(pid);
+      samples.push(rssEnd);
       return {
         rssStartBytes: rssStart,
-        rssPeakBytes: Math.max(peak, rssEnd),
+        rssPeakBytes: Math.max(...samples),
         rssEndBytes: rssEnd,
+        rssSamplesBytes: samples,
         cpuSeconds: cpuSeconds(pid) - cpu0,
         seconds: (performance.now() - started) / 1000,
       };
