@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     cpuPercentOfOneCore: Math.round((100 * r.cpuSeconds) / r.seconds),
   };
   console.log(
-    `relay process: RSS ${relayFigures.rssStartMiB} → peak ${relayFigures.rssPeakMiB} → ${relayFigures.rssEndMiB} MiB (every 10 s: ${relayFigures.rssEvery10sMiB.join(', ')}); CPU ${relayFigures.cpuSeconds} s in ${r.seconds.toFixed(0)} s (${relayFigures.cpuPercentOfOneCore} % of one core); devices connected in ${load.connectSeconds.toFixed(1)} s; offline during the run ${load.wentOffline.length}, dropped ${load.deviceDrops.length}; keepalive ${load.keepalive.pongs}/${load.keepalive.pingsSent} answered (max ${load.keepalive.maxPongMs.toFixed(0)} ms); tunnels closed cleanly ${load.tunnelsClosedCleanly}/${tunnels}`,
+    `relay process: RSS ${relayFigures.rssStartMiB} → peak ${relayFigures.rssPeakMiB} → ${relayFigures.rssEndMiB} MiB (every 10 s: ${relayFigures.rssEvery10sMiB.join(', ')}); CPU ${relayFigures.cpuSeconds} s in ${r.seconds.toFixed(0)} s (${relayFigures.cpuPercentOfOneCore} % of one core); devices connected in ${load.connectSeconds.toFixed(1)} s; offline during the run ${load.wentOffline.length}, dropped ${load.deviceDrops.length}; keepalive ${load.keepalive.pongs}/${load.keepalive.pingsSent} answered (max ${load.keepalive.maxPongMs.toFixed(0)} ms); tunnels closed cleanly ${load.tunnelsClosedCleanly}/${tunnels}; longest event-loop delay of the clients' process ${load.clientLoopDelayMaxMs.toFixed(0)} ms`,
   );
 
   const direct = await openDirectPairs(tunnels);
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
           healthzMinDevices: load.healthzMinDevices,
           keepalive: load.keepalive,
           tunnelsClosedCleanly: load.tunnelsClosedCleanly,
+          clientLoopDelayMaxMs: Math.round(load.clientLoopDelayMaxMs),
         },
         direct: viaDirect,
         ratios,

@@ -1,6 +1,7 @@
 // The relay load rig: fake devices keeping their keepalive, tunnels on rsp channels from operator clients to some of
 // them, sequence-numbered streams both ways, relay presence and the relay process's memory and CPU.
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { readIdentityFile } from '../../src/common/identityFile';
 import { silentLogger } from '../../src/common/log';
@@ -63,6 +64,11 @@ export interface RelayLoadResult {
   /** Tunnels closed in order afterwards (CLOSE 4000 seen at both ends, no error). */
   tunnelsClosedCleanly: number;
   relay: ProcessUsage;
+  /**
+   * Longest event-loop delay of this (the clients') process while the streams ran, ms: a client starved of CPU for
+   * longer than a keepalive interval is rightly cut off by the relay, which is no relay fault.
+   */
+  clientLoopDelayMaxMs: number;
 }
 
 const PREFIX = 'load-';
@@ -148,6 +154,8 @@ export async function runRelayLoad(relay: LoadedRelay, options: RelayLoadOptions
     log(`${pairs.length} tunnels open; streaming for ${options.workload.seconds} s`);
 
     const watch = watchProcess(relay.pid);
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     let healthzMin = await healthzDevices(relay.httpUrl);
     const healthz = setInterval(() => {
       healthzDevices(relay.httpUrl).then(
@@ -159,6 +167,7 @@ export async function runRelayLoad(relay: LoadedRelay, options: RelayLoadOptions
     clearInterval(healthz);
     healthzMin = Math.min(healthzMin, await healthzDevices(relay.httpUrl));
     const usage = watch.stop();
+    loopDelay.disable();
     const onlineAtEnd = presence.onlineCount;
 
     // An orderly end: the operator closes each tunnel (CLOSE 4000), both ends see end-of-stream and no error.
@@ -187,6 +196,7 @@ export async function runRelayLoad(relay: LoadedRelay, options: RelayLoadOptions
       },
       tunnelsClosedCleanly,
       relay: usage,
+      clientLoopDelayMaxMs: loopDelay.max / 1e6,
     };
   } finally {
     operators.forEach((op) => op.close());

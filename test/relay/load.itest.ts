@@ -1,5 +1,7 @@
 // Load: a thousand devices on one relay process, fifty of them tunnelling sequence-numbered streams both ways for a minute.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { runRelayLoad, type RelayLoadResult } from '../../bench/support/relayLoad';
 import { percentile } from '../../bench/support/streamPump';
 import { startRelayProcess, type RelayUnderTest } from '../helpers/relayProcess';
@@ -40,7 +42,7 @@ describe('relay under load', function () {
     const s = result.streams;
     const mib = (b: number) => (b / 2 ** 20).toFixed(1);
     console.log(
-      `      ${s.deliveredMessages} messages, ${mib(s.deliveredBytes)} MiB in ${s.sendSeconds.toFixed(0)} s; latency p50 ${percentile(s.latenciesMs, 0.5).toFixed(1)} ms, p99 ${percentile(s.latenciesMs, 0.99).toFixed(1)} ms; relay RSS ${mib(result.relay.rssStartBytes)} → peak ${mib(result.relay.rssPeakBytes)} MiB, CPU ${result.relay.cpuSeconds.toFixed(1)} s`,
+      `      ${s.deliveredMessages} messages, ${mib(s.deliveredBytes)} MiB in ${s.sendSeconds.toFixed(0)} s; latency p50 ${percentile(s.latenciesMs, 0.5).toFixed(1)} ms, p99 ${percentile(s.latenciesMs, 0.99).toFixed(1)} ms; relay RSS ${mib(result.relay.rssStartBytes)} → peak ${mib(result.relay.rssPeakBytes)} MiB, CPU ${result.relay.cpuSeconds.toFixed(1)} s; longest client event-loop delay ${result.clientLoopDelayMaxMs.toFixed(0)} ms`,
     );
   });
 
@@ -51,6 +53,7 @@ describe('relay under load', function () {
 
   after(async () => {
     await relay?.stop();
+    if (relay) fs.rmSync(path.dirname(relay.dataDir), { recursive: true, force: true });
   });
 
   it('1,000 devices and 50 tunnels for a minute: nothing lost, reordered or duplicated', () => {
