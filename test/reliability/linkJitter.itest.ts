@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { buildFirmware } from '../debug/harness';
 import { linkSupport } from '../support/netem';
 import { linkBundles } from './linkSupport/bundles';
+import { assertStoreConsistent } from './support/checks';
 import { LinkFleet } from './linkSupport/linkFleet';
 import { deployOverLink } from './linkSupport/otaOverLink';
 import type { ProcessOutput } from './linkSupport/processOutput';
 import { orderProblem, readingNumbers } from './linkSupport/readings';
-import { deploymentProblems, readRelayStore } from './linkSupport/relayStore';
 
 const SHAPE = { delayMs: 150, jitterMs: 100, rateKbit: 2000 };
 
@@ -67,9 +67,6 @@ describe('link faults: jitter 150 ms ± 100 ms with reordering (relay in one nam
     assert.equal(orderProblem(seen), undefined);
     await follower.stop('SIGINT');
     assert.equal(await fleet.stopRelay(), 0);
-    const store = readRelayStore(fleet.dataDir);
-    assert.equal(store.integrity, 'ok');
-    assert.equal(store.danglingReferences, 0);
-    assert.deepEqual(deploymentProblems(store), []);
+    assertStoreConsistent(fleet.dataDir);
   });
 });

@@ -7,9 +7,9 @@ import { LogsTail } from '../debug/remoteFleet';
 import { stopAtReport } from '../debug/scenarios';
 import { linkSupport } from '../support/netem';
 import { linkBundles } from './linkSupport/bundles';
+import { assertStoreConsistent } from './support/checks';
 import { LinkFleet } from './linkSupport/linkFleet';
 import { deployOverLink } from './linkSupport/otaOverLink';
-import { deploymentProblems, readRelayStore } from './linkSupport/relayStore';
 
 /** 50 ms each way; the loss is switched on once the devices are up. */
 const SHAPE = { delayMs: 50, rateKbit: 2000 };
@@ -106,9 +106,6 @@ describe('link faults: 30 % packet loss (relay in one namespace, agents and QEMU
 
   it('afterwards: the relay store is sound', async () => {
     assert.equal(await fleet.stopRelay(), 0);
-    const store = readRelayStore(fleet.dataDir);
-    assert.equal(store.integrity, 'ok');
-    assert.equal(store.danglingReferences, 0);
-    assert.deepEqual(deploymentProblems(store), []);
+    assertStoreConsistent(fleet.dataDir);
   });
 });
