@@ -81,6 +81,11 @@ export function detachStub(
           retryIn(timing.graceMs);
           continue;
         }
+        // A late answer to the vanished operator's last request (memory, registers, an empty reply) is not ours.
+        if (!/^E(?:[0-9a-fA-F]{2}|\.)/.test(packet)) {
+          log.debug('skipped a reply meant for the operator', { reply: packet.slice(0, 8) });
+          continue;
+        }
         if (forms.length > 1) {
           log.debug('stub refused the detach; trying the multiprocess form', { reply: packet.slice(0, 4) });
           forms.shift();

@@ -66,6 +66,12 @@ describe('detachStub', () => {
     assert.equal(stub.written, '$D#44$D;1#b0');
   });
 
+  it('skips a late answer to the operator’s last request before its own', async () => {
+    const stub = new ScriptedStub(['$20000000ff00#ba+$OK#9a']);
+    assert.equal(await detachStub(stub, false, silentLogger, fast), 'detached');
+    assert.equal(stub.written, '$D#44');
+  });
+
   it('detaches a stub in multiprocess mode, which refuses a plain D (QEMU: E22), with D;1', async () => {
     const stub = new ScriptedStub(['+$E22#ad', '+$OK#9a']);
     assert.equal(await detachStub(stub, false, silentLogger, fast), 'detached');

@@ -14,6 +14,7 @@ import { sampleProjectDir } from '../../src/platformio/sampleProject';
 import { processes, processRow, waitUntilGone } from '../helpers/processes';
 import { sampleFirmware } from './helpers/firmware';
 import { runGdb } from './helpers/gdb';
+import { RspClient } from './rspClient';
 import { collectLines, waitForLine } from './helpers/uartLines';
 
 const READING = /^I: reading #(\d+) t=(\d+) /;
@@ -92,6 +93,26 @@ describe('sim target (QEMU mps2-an505)', function () {
     // Still sampling after the debugger left.
     const after = await collectLines(sim.uart, READING, 2);
     assert.equal(after.length, 2);
+  });
+
+  it('resumes a core that a vanished debugger left halted at a breakpoint, and removes that breakpoint', async () => {
+    const sim = await boot();
+    const nm = await new Promise<string>((resolve, reject) =>
+      execFile('arm-none-eabi-nm', [fw.elf], (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    const addr = Number.parseInt(/^([0-9a-f]+) [tT] sum_readings$/m.exec(nm)![1], 16) & ~1;
+    const socket = await sim.connectGdb();
+    const rsp = new RspClient(socket);
+    // As GDB does: multiprocess negotiated (QEMU then refuses a plain D), a breakpoint, continue until it hits.
+    let answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
+    if (answer.startsWith('T')) answer = await rsp.next(); // QEMU's stop reply for the halt on connect
+    assert.match(answer, /multiprocess\+/);
+    assert.equal(await rsp.request(`Z0,${addr.toString(16)},2`), 'OK');
+    assert.match(await rsp.request('c'), /^T05/);
+    socket.destroy(); // the debugger vanishes: no detach, the breakpoint still in QEMU
+    // Readings go on: sum_readings runs for every one, so a breakpoint left behind would halt the core again.
+    const after = await collectLines(sim.uart, READING, 3, 20_000);
+    assert.equal(after.length, 3);
   });
 
   it('changes the log rate with `set interval_ms`', async () => {

@@ -12,6 +12,7 @@ import { StreamUart } from '../uart/streamUart';
 import { TargetError } from './errors';
 import { freeLoopbackPort } from './freePort';
 import { connectGdbSocket } from './gdbConnect';
+import { detachStub } from '../rspDetach';
 import { signalGroup, spawnGroup } from '../../common/processGroup';
 import { QmpClient } from './qmp';
 import { qemuArgs } from './qemuArgs';
@@ -55,7 +56,9 @@ interface Running {
  * reset (the firmware's own reset request or reset()): each a new boot of the firmware, which uptimeSec() counts from.
  *
  * When the last GDB connection from connectGdb() closes and the core is still halted (a debugger that vanished
- * without detaching, e.g. a dropped link), the simulator resumes it: a device in the field keeps running.
+ * without detaching, e.g. a dropped link), the simulator resumes it: a device in the field keeps running. It does
+ * so through a fresh stub connection and a detach, which also removes the breakpoints the debugger left in QEMU
+ * (a plain `cont` would run into the next one and halt again).
  *
  * QEMU runs in a process group of its own: a Ctrl-C in the terminal reaches only this process, which then stops
  * QEMU itself (a QEMU killed by the terminal first would look like a crash and be restarted). It is killed if
@@ -346,12 +349,28 @@ export class SimTarget extends EventEmitter implements Target {
       .then((status) => {
         const s = (status as { status?: string }).status;
         if (s === 'debug' || s === 'paused') {
-          this.log.info('debugger left the core halted; resuming');
-          return qmp.execute('cont');
+          this.log.info('debugger left the core halted; detaching its breakpoints and resuming');
+          return this.detachLeftovers().then(async (outcome) => {
+            if (outcome === 'detached') return;
+            this.log.warn('the stub did not take the detach; resuming without it', { outcome });
+            await qmp.execute('cont');
+          });
         }
         return undefined;
       })
       .catch((err: Error) => this.log.warn('could not resume after the debugger left', { error: err.message }));
+  }
+
+  // A detach on a connection of our own: QEMU removes every breakpoint of the process and resumes the core.
+  private async detachLeftovers(): Promise<string> {
+    const port = this.running?.port;
+    if (port === undefined) return 'no-stub';
+    const socket = await connectGdbSocket('127.0.0.1', port);
+    try {
+      return await detachStub(socket, false, this.log);
+    } finally {
+      socket.destroy();
+    }
   }
 
   // Asks QEMU to quit, then insists. Resolves when the process is gone.
