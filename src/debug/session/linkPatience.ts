@@ -29,11 +29,9 @@ export const LOCAL_PATIENCE = {
 
 /** Round trips one MI command may take beyond the floor (about 3x the most seen: the connect's ~35 / 3, paging). */
 const COMMAND_ROUND_TRIPS = 40;
-/** Round trips one RSP reply may take: the reply itself plus TCP retransmissions of a lossy cellular link. */
-const PACKET_ROUND_TRIPS = 8;
 /** No wait grows past these: a link this slow is down, and the user should hear so within minutes. */
 const MAX_COMMAND_MS = 5 * 60_000;
-const MAX_REMOTE_TIMEOUT_S = 120;
+const MAX_REMOTE_TIMEOUT_S = MAX_COMMAND_MS / 1000;
 /** Round trips above this are treated as this (a stuck measurement must not make every wait endless). */
 const MAX_RTT_MS = 10_000;
 
@@ -48,10 +46,14 @@ export function linkPatience(
 ): LinkPatience {
   const rtt = rttMs !== undefined && Number.isFinite(rttMs) && rttMs > 0 ? Math.min(rttMs, MAX_RTT_MS) : 0;
   const commandMs = Math.max(Math.min(commandFloorMs + COMMAND_ROUND_TRIPS * rtt, MAX_COMMAND_MS), commandFloorMs);
-  const packetS = Math.ceil((PACKET_ROUND_TRIPS * rtt) / 1000);
+  // Over a link, GDB's own timeout only hurts: the tunnel is TCP, so a reply is late (retransmissions on a lossy
+  // cellular link back off to seconds), never lost, and GDB's resend after its timeout brings a second reply that
+  // puts it out of step with the stub ("Malformed response …"). GDB waits as long as the adapter does for a whole
+  // command, which ends the session with one line when the link is really gone.
+  const remoteTimeoutS = rtt > 0 ? Math.ceil(commandMs / 1000) : LOCAL_PATIENCE.remoteTimeoutS;
   return {
     rttMs: rtt > 0 ? Math.round(rtt) : undefined,
-    remoteTimeoutS: Math.min(LOCAL_PATIENCE.remoteTimeoutS + packetS, MAX_REMOTE_TIMEOUT_S),
+    remoteTimeoutS: Math.min(Math.max(remoteTimeoutS, LOCAL_PATIENCE.remoteTimeoutS), MAX_REMOTE_TIMEOUT_S),
     commandMs: Math.round(commandMs),
     connectMs: Math.round(LOCAL_PATIENCE.connectFactor * commandMs),
     haltMs: Math.round(commandMs),

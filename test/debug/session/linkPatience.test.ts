@@ -18,7 +18,7 @@ describe('linkPatience', () => {
 
   it('hardly changes on a fast link (loopback through the relay: a few ms)', () => {
     const p = linkPatience(3);
-    assert.equal(p.remoteTimeoutS, LOCAL_PATIENCE.remoteTimeoutS + 1);
+    assert.equal(p.remoteTimeoutS, LOCAL_PATIENCE.remoteTimeoutS + 1); // 10.12 s per command, in whole seconds
     assert.ok(p.commandMs >= 10_000 && p.commandMs < 10_500, `${p.commandMs}`);
   });
 
@@ -30,8 +30,9 @@ describe('linkPatience', () => {
     // A step's stop analysis or a page of variables: up to ~20 packets in one MI command.
     assert.ok(p.commandMs >= 20 * 1000 * 2, `command ${p.commandMs} ms`);
     assert.ok(p.haltMs >= p.commandMs);
-    // One reply that needed TCP retransmissions on a lossy link still arrives within GDB's wait.
-    assert.ok(p.remoteTimeoutS >= 10 + 4, `remotetimeout ${p.remoteTimeoutS} s`);
+    // GDB waits for one reply as long as the adapter waits for a command: a reply late by TCP retransmissions on a
+    // lossy link is never resent by GDB (a resent packet's second reply puts GDB out of step with the stub).
+    assert.equal(p.remoteTimeoutS, Math.ceil(p.commandMs / 1000));
     assert.equal(p.loadMs, 30 * p.commandMs);
   });
 
@@ -45,7 +46,7 @@ describe('linkPatience', () => {
   it('stops growing at a ceiling, so a dead link is reported within minutes', () => {
     const p = linkPatience(60_000);
     assert.ok(p.commandMs <= 5 * 60_000);
-    assert.ok(p.remoteTimeoutS <= 120);
+    assert.ok(p.remoteTimeoutS <= 300);
     assert.deepEqual(linkPatience(600_000), p);
   });
 
@@ -59,7 +60,7 @@ describe('linkPatience', () => {
   it('says what it chose in one line', () => {
     assert.equal(
       describePatience(linkPatience(1000)),
-      `link round trip 1000 ms: GDB remotetimeout 18 s, per command 50 s, connect 150 s, halt 50 s, load 1500 s`,
+      `link round trip 1000 ms: GDB remotetimeout 50 s, per command 50 s, connect 150 s, halt 50 s, load 1500 s`,
     );
     assert.match(describePatience(linkPatience(undefined)), /^no link round trip measured: GDB remotetimeout 10 s/);
   });
