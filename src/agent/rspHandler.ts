@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../common/log';
 import type { Channel } from '../link/channel';
-import { AccelDecoder, AccelFormatError, accelEnabled, encodeAccel } from '../protocol/rspAccel';
+import { AccelDecoder, AccelFormatError, accelEnabled, encodeAccel, type AccelMessage } from '../protocol/rspAccel';
 import { CloseCode } from '../protocol/closeCodes';
 import type { ChannelHandler } from './channelHandler';
 import { AccelSession } from './rspAccel/accelSession';
@@ -54,8 +54,10 @@ export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelH
     const sessionLog = log.child('rsp');
     sessionLog.info('debug session opened', { operator: request.operator });
     const session = accelEnabled(env)
-      ? firstBytes(channel).then(({ hello, bytes }) =>
-          hello ? acceleratedSession(channel, stub, bytes, sessionLog) : pipeSession(channel, stub, bytes, sessionLog),
+      ? firstBytes(channel).then(({ hello, bytes, first }) =>
+          hello
+            ? acceleratedSession(channel, stub, bytes, sessionLog, first)
+            : pipeSession(channel, stub, bytes, sessionLog),
         )
       : pipeSession(channel, stub, Buffer.alloc(0), sessionLog);
     void session.then(() => {
@@ -65,20 +67,27 @@ export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelH
   };
 }
 
+/** What opened the channel: the offer (and the hello a version-2 offer carries) or plain bytes. */
+interface FirstBytes {
+  hello: boolean;
+  bytes: Buffer;
+  first?: Extract<AccelMessage, { t: 'hello' }>;
+}
+
 /** Reads until the first bytes show whether they offer accelerated mode; leaves the channel paused. */
-function firstBytes(channel: Channel): Promise<{ hello: boolean; bytes: Buffer }> {
+function firstBytes(channel: Channel): Promise<FirstBytes> {
   return new Promise((resolve) => {
     let seen = Buffer.alloc(0);
-    const finish = (hello: boolean, bytes: Buffer): void => {
+    const finish = (hello: boolean, bytes: Buffer, first?: FirstBytes['first']): void => {
       channel.off('data', onData);
       channel.off('close', onClose);
       channel.pause();
-      resolve({ hello, bytes });
+      resolve({ hello, bytes, first });
     };
     const onData = (chunk: Buffer): void => {
       seen = Buffer.concat([seen, chunk]);
       const state = helloState(seen);
-      if (state.state === 'hello') finish(true, state.rest);
+      if (state.state === 'hello') finish(true, state.rest, state.first);
       else if (state.state === 'plain') finish(false, seen);
     };
     const onClose = (): void => finish(false, seen);
@@ -88,11 +97,19 @@ function firstBytes(channel: Channel): Promise<{ hello: boolean; bytes: Buffer }
 }
 
 /** Accelerated mode: the agent terminates RSP with the stub and serves the operator side's messages. */
-function acceleratedSession(channel: Channel, stub: Socket, rest: Buffer, log: Logger): Promise<void> {
-  log.info('accelerated RSP session');
+function acceleratedSession(
+  channel: Channel,
+  stub: Socket,
+  rest: Buffer,
+  log: Logger,
+  first: FirstBytes['first'],
+): Promise<void> {
+  log.info('accelerated RSP session', { offer: first ? 2 : 1 });
   channel.write(HELLO_ANSWER);
   const client = new StubClient(stub, log);
   const session = new AccelSession(client, (message) => channel.write(encodeAccel(message)), log);
+  // A version-2 offer carried the hello: the bundle goes out without waiting for another message.
+  if (first) session.receive(first);
   const decoder = new AccelDecoder();
   let leading: Buffer | undefined = Buffer.alloc(0);
   const onData = (chunk: Buffer): void => {

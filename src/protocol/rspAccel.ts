@@ -4,6 +4,12 @@
 export const ACCEL_HELLO = 'qOutpost.accel:1';
 /** The agent's answer when it speaks accelerated mode (an old agent's stub answers the empty packet instead). */
 export const ACCEL_OK = 'OK';
+/**
+ * Version 2 of the offer carries the first message: `qOutpost.accel:2:` + the `hello` message's JSON as hex. An
+ * agent that speaks it answers OK and sends the bundle without waiting for another round trip; an older one (or a
+ * stub behind a byte pipe) sees an unknown query and the stub answers the empty packet.
+ */
+export const ACCEL_HELLO_V2 = 'qOutpost.accel:2:';
 
 /** Memory the agent read for the operator side's cache: [address, bytes as hex]. */
 export type MemoryBlock = readonly [number, string];
@@ -18,6 +24,9 @@ export interface Prefetch {
   mem: MemoryBlock[];
 }
 
+/** A memory range [address, length] the operator side wants in the bundle (known from the ELF, e.g. the build id). */
+export type MemoryRange = readonly [number, number];
+
 /** GDB's thread selection and extended mode, which the operator side keeps and the agent applies before a request. */
 export interface RequestContext {
   /** Last `Hg` thread id GDB selected (undefined: none yet). */
@@ -30,12 +39,18 @@ export interface RequestContext {
 
 /** The messages after negotiation. */
 export type AccelMessage =
-  /** Operator → agent, first: GDB's qSupported payload (when GDB sent it already), to run the handshake with. */
-  | { t: 'hello'; qSupported?: string }
+  /**
+   * Operator → agent, first: GDB's qSupported payload (when GDB sent it already), to run the handshake with, and
+   * memory GDB reads right after connecting (`reads`, at most MAX_HELLO_READS), read into the bundle's prefetch.
+   */
+  | { t: 'hello'; qSupported?: string; reads?: MemoryRange[] }
   /** Agent → operator: the connection-setup answers, whole target documents and the current stop's prefetch. */
   | { t: 'bundle'; q: QueryAnswer[]; docs: QueryAnswer[]; pre: Prefetch }
-  /** Operator → agent: one RSP payload to execute against the stub, in order. */
-  | { t: 'req'; p: string; ctx: RequestContext }
+  /**
+   * Operator → agent: one RSP payload to execute against the stub, in order. `calls: 'over'` on a range step
+   * (`vCont;r`) says GDB is doing a `next`: the agent runs over calls itself (other values are ignored).
+   */
+  | { t: 'req'; p: string; ctx: RequestContext; calls?: string }
   /** Operator → agent: GDB's Ctrl-C (0x03). */
   | { t: 'int' }
   /** Agent → operator: the stub's packets for the oldest request (console output first, the reply last). */
@@ -43,6 +58,9 @@ export type AccelMessage =
 
 /** A message that cannot be decoded: the channel is no longer usable. */
 export class AccelFormatError extends Error {}
+
+/** Ranges a hello may ask for (each is read as at most one window of the agent's read size). */
+export const MAX_HELLO_READS = 4;
 
 /** Longest message accepted (a bundle with target descriptions is tens of KiB). */
 export const MAX_MESSAGE = 4 * 1024 * 1024;
@@ -64,6 +82,10 @@ const isMem = (x: unknown): boolean =>
     (p) =>
       Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && isStr(p[1]) && /^([0-9a-f]{2})*$/.test(p[1]),
   );
+const isRanges = (x: unknown): boolean =>
+  Array.isArray(x) &&
+  x.length <= MAX_HELLO_READS &&
+  x.every((r) => Array.isArray(r) && r.length === 2 && r.every((n) => Number.isSafeInteger(n) && n >= 0));
 const isPre = (x: unknown): boolean => {
   const p = x as Prefetch;
   return typeof x === 'object' && x !== null && isPairs(p.q) && isMem(p.mem);
@@ -76,12 +98,12 @@ export function validateAccel(value: unknown): AccelMessage {
     if (typeof value !== 'object' || value === null) return false;
     switch (m.t) {
       case 'hello':
-        return m.qSupported === undefined || isStr(m.qSupported);
+        return (m.qSupported === undefined || isStr(m.qSupported)) && (m.reads === undefined || isRanges(m.reads));
       case 'bundle':
         return isPairs(m.q) && isPairs(m.docs) && isPre(m.pre);
       case 'req': {
         const ctx = m.ctx as RequestContext;
-        return isStr(m.p) && typeof ctx === 'object' && ctx !== null;
+        return isStr(m.p) && typeof ctx === 'object' && ctx !== null && (m.calls === undefined || isStr(m.calls));
       }
       case 'int':
         return true;
@@ -126,4 +148,23 @@ export const ACCEL_ENV = 'OUTPOST_RSP_ACCEL';
 /** Whether this process offers (operator) or accepts (agent) accelerated mode. */
 export function accelEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[ACCEL_ENV] !== '0';
+}
+
+/** The payload of a version-2 offer: the hello message inside an RSP query any stub would answer empty. */
+export function encodeOffer(hello: Extract<AccelMessage, { t: 'hello' }>): string {
+  return ACCEL_HELLO_V2 + Buffer.from(JSON.stringify(hello), 'utf8').toString('hex');
+}
+
+/** The hello inside a version-2 offer's payload; undefined when it is not one or is malformed. */
+export function decodeOffer(payload: string): Extract<AccelMessage, { t: 'hello' }> | undefined {
+  if (!payload.startsWith(ACCEL_HELLO_V2)) return undefined;
+  const hex = payload.slice(ACCEL_HELLO_V2.length);
+  if (!/^([0-9a-f]{2})*$/.test(hex)) return undefined;
+  try {
+    const message = validateAccel(JSON.parse(Buffer.from(hex, 'hex').toString('utf8')));
+    return message.t === 'hello' ? message : undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError || err instanceof AccelFormatError) return undefined;
+    throw err;
+  }
 }

@@ -1,13 +1,14 @@
 // The agent side of an accelerated rsp channel: executes the operator side's requests against the stub, in order.
 import type { Logger } from '../../common/log';
-import { decodePayload, encodePacket } from '../../debug/rsp/packet';
+import { encodePacket } from '../../debug/rsp/packet';
 import type { AccelMessage, Prefetch, RequestContext } from '../../protocol/rspAccel';
 import { handshake, type TargetFacts } from './handshake';
 import { memoryHex, readAheadWindow, readBlock } from './memoryReads';
-import { asInterrupt, nextMove, parseRangeStep, withRangeStepping, type RangeStep } from './rangeStep';
+import { parseRangeStep, withRangeStepping } from './rangeStep';
+import { RangeStepper, type CallPolicy } from './rangeStepper';
 import { stopPrefetch } from './stopPrefetch';
 import { StubGoneError, type StubClient } from './stubClient';
-import { isSafe, PC_REG, registerWord, rewriteSupported } from './targetShape';
+import { isSafe, rewriteSupported } from './targetShape';
 
 /** End of the Cortex-M Code region (flash): reads below it are code or constants. */
 const CODE_END = 0x20000000;
@@ -35,7 +36,7 @@ export class AccelSession {
   private extendedSent = false;
   private readonly breakpoints = new Set<number>();
   private running: 'no' | 'stub' | 'range' = 'no';
-  private interrupted = false;
+  private readonly stepper: RangeStepper;
   /** A Ctrl-C that came while its resume was still queued or being prepared. */
   private interruptPending = false;
   private startingResume = false;
@@ -48,7 +49,9 @@ export class AccelSession {
     private readonly stub: StubClient,
     private readonly send: (message: AccelMessage) => void,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.stepper = new RangeStepper(stub, this.breakpoints, () => this.closed, log);
+  }
 
   /** The detach packet for this stub: with multiprocess on, QEMU refuses a plain `D` (E22). */
   get detachPacket(): string {
@@ -75,7 +78,7 @@ export class AccelSession {
 
   // The operator side only sends Ctrl-C while a resume is outstanding: it belongs to the running or the next resume.
   private interrupt(): void {
-    if (this.running === 'range') this.interrupted = true;
+    if (this.running === 'range') this.stepper.interrupt();
     else if (this.running === 'stub') this.stub.interrupt();
     else if (this.startingResume || this.queue.some((m) => m.t === 'req' && RESUME.test(m.p))) {
       this.interruptPending = true;
@@ -88,10 +91,10 @@ export class AccelSession {
     try {
       for (let m = this.queue.shift(); m && !this.closed; m = this.queue.shift()) {
         if (m.t === 'hello') {
-          const { bundle, facts } = await handshake(this.stub, m.qSupported);
+          const { bundle, facts } = await handshake(this.stub, m.qSupported, m.reads);
           this.facts = facts;
           this.send(bundle);
-        } else if (m.t === 'req') this.send(await this.execute(m.p, m.ctx));
+        } else if (m.t === 'req') this.send(await this.execute(m.p, m.ctx, m.calls === 'over' ? 'over' : 'into'));
       }
     } catch (err) {
       if (!(err instanceof StubGoneError)) throw err;
@@ -101,17 +104,17 @@ export class AccelSession {
     }
   }
 
-  private async execute(payload: string, ctx: RequestContext): Promise<AccelMessage> {
+  private async execute(payload: string, ctx: RequestContext, calls: CallPolicy): Promise<AccelMessage> {
     this.startingResume = RESUME.test(payload);
     try {
-      return await this.executeNow(payload, ctx);
+      return await this.executeNow(payload, ctx, calls);
     } finally {
       this.startingResume = false;
       this.interruptPending = false;
     }
   }
 
-  private async executeNow(payload: string, ctx: RequestContext): Promise<AccelMessage> {
+  private async executeNow(payload: string, ctx: RequestContext, calls: CallPolicy): Promise<AccelMessage> {
     const refused = await this.applyContext(ctx);
     if (refused) return { t: 'rep', p: [refused] };
     if (/^(D|k$|vKill)/.test(payload)) this.ended = true;
@@ -121,7 +124,14 @@ export class AccelSession {
     }
     if (payload.startsWith('qSupported')) return { t: 'rep', p: [rewriteSupported(await this.stub.ask(payload))] };
     const range = this.facts.rangeStepping ? parseRangeStep(payload) : undefined;
-    if (range) return this.withStop(await this.rangeStep(range));
+    if (range) {
+      this.running = 'range';
+      try {
+        return await this.withStop(await this.stepper.run(range, calls, this.interruptPending));
+      } finally {
+        this.running = 'no';
+      }
+    }
     const read = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(payload);
     if (read) return this.readMemory(parseInt(read[1], 16), parseInt(read[2], 16), payload);
     if (!RESUME.test(payload)) {
@@ -197,32 +207,5 @@ export class AccelSession {
     const reply = await this.stub.ask(payload);
     const hex = isSafe(this.facts.regions, addr, len) ? memoryHex(reply) : undefined;
     return { t: 'rep', p: [reply], pre: hex ? { q: [], mem: [[addr, hex]] } : undefined };
-  }
-
-  // Single steps until the PC leaves the range, something else stops the core, or GDB interrupts (rangeStep.ts).
-  private async rangeStep(range: RangeStep): Promise<string[]> {
-    this.running = 'range';
-    this.interrupted = this.interruptPending;
-    const started = Date.now();
-    try {
-      for (let steps = 1; ; steps++) {
-        const packets = await this.stub.request(range.step);
-        const reply = packets[packets.length - 1];
-        const pcReply = decodePayload(await this.stub.ask(`p${PC_REG.toString(16)}`));
-        const pc = registerWord(pcReply, 0);
-        const move = nextMove({
-          reply,
-          pc,
-          range,
-          breakpoints: this.breakpoints,
-          interrupted: this.interrupted || this.closed,
-          steps,
-          elapsedMs: Date.now() - started,
-        });
-        if (move === 'report') return this.interrupted ? [...packets.slice(0, -1), asInterrupt(reply)] : packets;
-      }
-    } finally {
-      this.running = 'no';
-    }
   }
 }

@@ -1,7 +1,7 @@
 // GDB's connection set-up, done by the agent with the stub at once: the bundle that lets the operator side answer it.
 import { decodePayload } from '../../debug/rsp/packet';
-import type { AccelMessage, QueryAnswer } from '../../protocol/rspAccel';
-import { maxReadFor, type ReadLimits } from './memoryReads';
+import { MAX_HELLO_READS, type AccelMessage, type MemoryRange, type QueryAnswer } from '../../protocol/rspAccel';
+import { maxReadFor, readAheadWindow, readBlock, type ReadLimits } from './memoryReads';
 import { withRangeStepping } from './rangeStep';
 import { stopPrefetch } from './stopPrefetch';
 import type { StubClient } from './stubClient';
@@ -61,11 +61,13 @@ async function symbolLookup(stub: StubClient): Promise<QueryAnswer[]> {
 
 /**
  * Runs GDB's connect sequence against the stub: qSupported (GDB's own text), no-ack mode with the stub, the
- * target description and memory map, and every pure setup query, then the current stop with its prefetch.
+ * target description and memory map, and every pure setup query, then the current stop with its prefetch and the
+ * memory the operator side asked for (`reads`, e.g. the build-id note its ELF check reads; safe regions only).
  */
 export async function handshake(
   stub: StubClient,
   gdbSupported: string | undefined,
+  reads: readonly MemoryRange[] = [],
 ): Promise<{ bundle: Extract<AccelMessage, { t: 'bundle' }>; facts: TargetFacts }> {
   await stub.settle(SETTLE_MS);
   const supportedQuery = gdbSupported ?? DEFAULT_QSUPPORTED;
@@ -93,6 +95,12 @@ export async function handshake(
   const stop = await stub.ask('?');
   const pre = await stopPrefetch(stub, facts, mProfile, 'code');
   pre.q.push(['?', stop]);
+  for (const [addr, len] of reads.slice(0, MAX_HELLO_READS)) {
+    if (pre.mem.some(([a, hex]) => a <= addr && addr + len <= a + hex.length / 2)) continue;
+    const window = readAheadWindow(addr, len);
+    const block = await readBlock(stub, facts, window.start, window.len);
+    if (block) pre.mem.push(block);
+  }
   const pids = new Set<string>();
   for (const [k, v] of pre.q)
     if (k === 'qfThreadInfo') for (const m of v.matchAll(/p([0-9a-fA-F]+)\./g)) pids.add(m[1]);

@@ -6,6 +6,8 @@ export interface RangeStep {
   end: number;
   /** The same vCont with the `r` action turned into `s` (other threads' actions kept). */
   step: string;
+  /** The same vCont with the `r` action turned into `c`: running over a call (stepOver). */
+  cont: string;
 }
 
 /** Parses a vCont with exactly one range-step action; undefined for every other packet. */
@@ -16,8 +18,9 @@ export function parseRangeStep(payload: string): RangeStep | undefined {
   if (ranges.length !== 1) return undefined;
   const m = /^r([0-9a-fA-F]+),([0-9a-fA-F]+)(:.*)?$/.exec(ranges[0]);
   if (!m) return undefined;
-  const step = 'vCont;' + actions.map((a) => (a === ranges[0] ? 's' + (m[3] ?? '') : a)).join(';');
-  return { start: parseInt(m[1], 16), end: parseInt(m[2], 16), step };
+  const as = (action: string): string =>
+    'vCont;' + actions.map((a) => (a === ranges[0] ? action + (m[3] ?? '') : a)).join(';');
+  return { start: parseInt(m[1], 16), end: parseInt(m[2], 16), step: as('s'), cont: as('c') };
 }
 
 /** The stub's vCont? answer with `r` added (the agent does range stepping itself). */

@@ -1,9 +1,10 @@
 // The operator side of an accelerated rsp channel: terminates GDB's RSP, answers reads from cache, forwards the rest.
 import type { Logger } from '../../common/log';
 import type { AccelMessage, RequestContext } from '../../protocol/rspAccel';
+import type { StepHint } from '../stub/stubConnector';
 import { encodePacket, RspParser, type RspEvent } from '../rsp/packet';
 import { AccelCache } from './accelCache';
-import { breakpointPacket, classifyPacket, isResume, normalizeThread } from './packetClass';
+import { breakpointPacket, classifyPacket, isRangeStep, isResume, normalizeThread } from './packetClass';
 
 /** Where the proxy writes: RSP bytes to GDB, messages to the agent. */
 export interface AccelProxyOutputs {
@@ -14,7 +15,7 @@ export interface AccelProxyOutputs {
 /**
  * Speaks RSP with GDB as a stub would (acks are local; QStartNoAckMode is answered here), one packet at a time in
  * order: cached answers at once, the rest forwarded as `req` messages whose `rep` replies come back in order.
- * GDB's first packet (qSupported) goes to the agent in `hello`; GDB waits for the handshake bundle.
+ * GDB's first packet (qSupported) goes to the agent in `hello` (or went in the offer); GDB waits for the bundle.
  */
 export class AccelProxy {
   private readonly parser = new RspParser();
@@ -38,7 +39,13 @@ export class AccelProxy {
   constructor(
     private readonly out: AccelProxyOutputs,
     private readonly log: Logger,
-  ) {}
+    /** What the debug session is doing (StepHint): a range step during a `next` asks the agent to run over calls. */
+    private readonly stepHint: () => StepHint = () => 'none',
+    /** `in-offer`: the version-2 offer carried the hello, so the bundle is on its way; `due`: send it first. */
+    hello: 'in-offer' | 'due' = 'due',
+  ) {
+    if (hello === 'in-offer') this.waiting = 'bundle';
+  }
 
   /** Bytes from GDB. */
   fromGdb(chunk: Buffer): void {
@@ -119,7 +126,8 @@ export class AccelProxy {
     this.forwarded++;
     this.log.debug('to the device', { packet: payload.slice(0, 40) });
     this.waiting = isResume(payload) ? 'resume' : 'reply';
-    this.out.toAgent({ t: 'req', p: payload, ctx: { ...this.ctx } });
+    const overCalls = isRangeStep(payload) && this.stepHint() === 'next';
+    this.out.toAgent({ t: 'req', p: payload, ctx: { ...this.ctx }, ...(overCalls ? { calls: 'over' } : {}) });
   }
 
   // `Hg`/`Hc` of "any thread" or a thread listed at this stop: kept here, applied by the agent with the next request.

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from '../../common/log';
 import { AccelDecoder, AccelFormatError, encodeAccel } from '../../protocol/rspAccel';
 import type { RspTunnelOptions } from '../tunnel/rspTunnel';
+import type { StepHint } from '../stub/stubConnector';
 import { AccelProxy } from './accelProxy';
 
 /**
@@ -18,6 +19,8 @@ export function attachAccelProxy(
   makeFilter: RspTunnelOptions['filter'],
   held: Buffer[],
   rest: Buffer,
+  stepHint: () => StepHint,
+  hello: 'in-offer' | 'due',
 ): void {
   const toGdbSocket = (data: Buffer): void => {
     if (!socket.destroyed) socket.write(data);
@@ -31,6 +34,8 @@ export function attachAccelProxy(
       },
     },
     log,
+    stepHint,
+    hello,
   );
   let fromGdb = (chunk: Buffer): void => proxy.fromGdb(chunk);
   if (makeFilter) {

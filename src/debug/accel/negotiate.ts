@@ -1,6 +1,6 @@
 // The operator side's offer of accelerated mode on a fresh rsp channel, and how it tells an old agent from a new one.
 import type { Duplex } from 'node:stream';
-import { ACCEL_HELLO, ACCEL_OK } from '../../protocol/rspAccel';
+import { ACCEL_HELLO, ACCEL_OK, encodeOffer, type AccelMessage } from '../../protocol/rspAccel';
 import { encodePacket, RspParser } from '../rsp/packet';
 
 /** How long to wait for the agent's (or an old agent's stub's) answer before carrying bytes as they are. */
@@ -42,13 +42,20 @@ export function readAnswer(bytes: Buffer): {
 }
 
 /**
- * Sends `$qOutpost.accel:1#00` and reads the answer: `OK` from a new agent; from an old agent the stub's empty
+ * Sends the offer and reads the answer. With `hello`, the version-2 offer carries it (`$qOutpost.accel:2:HEX#..`): a
+ * current agent answers OK and sends the bundle at once, one round trip instead of two; without, `$qOutpost.accel:1`.
+ * The answer: `OK` from a new agent; from an old agent the stub's empty
  * reply (acknowledged here in ack mode so the stub's stream stays consistent). A stop notice the stub sent first
  * goes on to GDB with the bytes after the answer, as it would have without the offer. QEMU drops bytes that race
  * its halt on a new connection: an offer nobody acknowledged is sent again. The channel is left paused with no
  * listener; resume it after attaching the next reader.
  */
-export function negotiateAccel(channel: Duplex, timeoutMs = NEGOTIATE_TIMEOUT_MS): Promise<Negotiated> {
+export function negotiateAccel(
+  channel: Duplex,
+  hello?: Extract<AccelMessage, { t: 'hello' }>,
+  timeoutMs = NEGOTIATE_TIMEOUT_MS,
+): Promise<Negotiated> {
+  const offer = encodePacket(hello ? encodeOffer(hello) : ACCEL_HELLO);
   return new Promise((resolve, reject) => {
     let seen = Buffer.alloc(0);
     let acked = false;
@@ -73,10 +80,10 @@ export function negotiateAccel(channel: Duplex, timeoutMs = NEGOTIATE_TIMEOUT_MS
     const onClose = (): void => done(new Error('the rsp channel closed during negotiation'));
     const timer = setTimeout(() => done({ accelerated: false, rest: seen }), timeoutMs);
     const resend = setInterval(() => {
-      if (!acked) channel.write(encodePacket(ACCEL_HELLO));
+      if (!acked) channel.write(offer);
     }, RESEND_MS);
     channel.on('data', onData);
     channel.once('close', onClose);
-    channel.write(encodePacket(ACCEL_HELLO));
+    channel.write(offer);
   });
 }

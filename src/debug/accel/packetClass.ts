@@ -32,6 +32,11 @@ export function isResume(payload: string): boolean {
   return /^([cCsS]|vCont;|vRun|R|i|I)/.test(payload);
 }
 
+/** True for a vCont with a range-step action (`r START,END`): GDB's `next` and `step` both send one. */
+export function isRangeStep(payload: string): boolean {
+  return payload.startsWith('vCont;') && payload.split(';').some((action) => action.startsWith('r'));
+}
+
 /** The address and length of an `m` read. */
 export function memoryRead(payload: string): { addr: number; len: number } | undefined {
   const m = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(payload);

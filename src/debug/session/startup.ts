@@ -109,7 +109,7 @@ export async function connect(
       );
     });
     attached = true;
-    const control = new TargetControl(g, patience.haltMs, onStopHandlerError);
+    const control = new TargetControl(g, patience.haltMs, onStopHandlerError, (hint) => ep.stepHint?.(hint));
     const ctx: SessionContext = { gdb: g, control, args: sessionArgs, endpoint: ep, refs: new References(), ...io };
     const registry = new BreakpointRegistry();
     io.progress?.(args.request === 'attach' ? 'checking the firmware on the target' : `flashing ${args.executable}`);

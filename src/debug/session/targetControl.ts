@@ -4,6 +4,7 @@ import type { GdbProcess } from '../gdb/gdbProcess';
 import { execInterrupt } from '../mi/commands/execution';
 import { str } from '../mi/read';
 import type { MiTuple } from '../mi/types';
+import type { StepHint } from '../stub/stubConnector';
 
 /** Receives every stop the user should see (breakpoints, steps, pauses, faults), in order, inside the queue. */
 export type StopHandler = (stop: MiTuple) => Promise<void>;
@@ -22,12 +23,16 @@ export class TargetControl {
     private readonly gdb: GdbProcess,
     private readonly haltTimeoutMs: number,
     private readonly onHandlerError: (err: unknown) => void,
+    /** The endpoint's StepHint (the accelerated tunnel runs over calls next to the stub during a `next`). */
+    private readonly stepHint: (hint: StepHint) => void = () => undefined,
   ) {
     gdb.onAsync((rec) => {
       if (rec.kind !== 'exec') return;
       if (rec.cls === 'running') this.state = 'running';
       if (rec.cls !== 'stopped') return;
       this.state = 'stopped';
+      // A `step` typed in the debug console afterwards must not be taken for this `next`.
+      this.stepHint('none');
       const waiter = this.stopWaiter;
       this.stopWaiter = undefined;
       if (waiter) waiter(rec.results);
@@ -82,6 +87,7 @@ export class TargetControl {
     // resumes, and marking it running after the answer would take the stop back (the next request then hangs).
     const before = this.state;
     this.state = 'running';
+    this.stepHint(/^-exec-next(\s|$)/.test(command) ? 'next' : 'none');
     try {
       await this.gdb.send(command);
     } catch (err) {

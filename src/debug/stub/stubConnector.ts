@@ -4,6 +4,13 @@ import { DebugError, ErrorCode } from '../errors';
 /** Which GDB server answers on the endpoint; decides how a reset is done. */
 export type StubKind = 'qemu' | 'openocd' | 'pyocd' | 'jlink' | 'probe-rs' | 'generic';
 
+/**
+ * What the session is doing with GDB, for an endpoint that steps next to the stub (the relay tunnel's accelerator):
+ * `next` while a source-line step over (`-exec-next`) waits for its stop, `none` otherwise. GDB's remote protocol
+ * does not say it (`next` and `step` both send `vCont;r`).
+ */
+export type StepHint = 'next' | 'none';
+
 /** A GDB remote-serial endpoint GDB can `target extended-remote` to, held open until dispose(). */
 export interface StubEndpoint {
   host: string;
@@ -25,6 +32,11 @@ export interface StubEndpoint {
    * otherwise wait forever. A listener added after the loss is called at once.
    */
   onLost?(listener: (why: string) => void): void;
+  /**
+   * Tells the endpoint what GDB's next resumes are for (StepHint): the accelerated tunnel then runs over calls
+   * next to the stub during a `next`. Absent for endpoints that gain nothing from it (a direct stub).
+   */
+  stepHint?(hint: StepHint): void;
 }
 
 /** What open() gets besides its request: a line logger for the debug console and cancellation. */
@@ -50,6 +62,8 @@ export interface DeviceStubRequest {
   /** launch.json `identityFile`, when set. */
   identityFile?: string;
   kind?: StubKind;
+  /** The ELF the session debugs: the tunnel asks the device for what GDB reads of it first (tunnel/attachReads.ts). */
+  elf?: string;
 }
 
 /** One way of reaching a stub. */
@@ -70,6 +84,7 @@ export interface StubTargetArgs {
   relay?: string;
   identityFile?: string;
   stubKind?: StubKind;
+  executable?: string;
 }
 
 /** Opens the endpoint the arguments ask for with the matching connector, or throws one clear DebugError. */
@@ -91,8 +106,8 @@ export async function openStub(
         `cannot reach device "${args.device}": this debug adapter has no relay tunnel; run it from the Outpost extension or \`outpost debug-adapter\`, or use "gdbTarget"`,
       );
     }
-    const { device, relay, identityFile, stubKind } = args;
-    return connectors.device.open({ device, relay, identityFile, kind: stubKind }, context);
+    const { device, relay, identityFile, stubKind, executable } = args;
+    return connectors.device.open({ device, relay, identityFile, kind: stubKind, elf: executable }, context);
   }
   throw new DebugError(ErrorCode.NoTarget, 'launch.json needs "device" (a fleet device) or "gdbTarget" ("HOST:PORT")');
 }

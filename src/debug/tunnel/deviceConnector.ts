@@ -4,6 +4,7 @@ import type { Logger } from '../../common/log';
 import type { ChannelKind } from '../../protocol/channels';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { attachReads } from './attachReads';
 import { deviceChannelError } from './deviceErrors';
 import { LossWatch } from './lossWatch';
 import { openRspTunnel } from './rspTunnel';
@@ -48,7 +49,7 @@ export function deviceConnector(
         throw deviceChannelError(err, request.device, relay.relay);
       }
       const open = async (): Promise<Duplex> => loss.watch(await relay.openChannel(request.device, 'rsp'));
-      const tunnel = await openRspTunnel({ open, first, log });
+      const tunnel = await openRspTunnel({ open, first, log, reads: await attachReads(request.elf) });
       context.log(`Outpost: debugging ${request.device} through ${relay.relay} (local port ${tunnel.port})`);
       const onAbort = (): void => {
         loss.disarm();
@@ -62,6 +63,7 @@ export function deviceConnector(
         description: `device ${request.device} via ${relay.relay}`,
         linkRttMs,
         onLost: (listener) => loss.onLost(listener),
+        stepHint: (hint) => tunnel.stepHint(hint),
         dispose: async () => {
           context.signal.removeEventListener('abort', onAbort);
           loss.disarm();

@@ -2,10 +2,12 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../common/log';
-import { accelEnabled } from '../../protocol/rspAccel';
+import { accelEnabled, type MemoryRange } from '../../protocol/rspAccel';
 import { attachAccelProxy } from '../accel/attachProxy';
 import { negotiateAccel } from '../accel/negotiate';
 import type { SessionOutputs } from '../rsp/monitorInterceptor';
+import { RspParser } from '../rsp/packet';
+import type { StepHint } from '../stub/stubConnector';
 
 /** An open tunnel: GDB connects to host:port. */
 export interface RspTunnel {
@@ -13,6 +15,8 @@ export interface RspTunnel {
   readonly port: number;
   /** Stops listening and ends the current session's socket and channel. */
   close(): Promise<void>;
+  /** What the debug session's next resumes are for (StepHint); the accelerator reads it per range step. */
+  stepHint(hint: StepHint): void;
 }
 
 /** How the tunnel reaches the device and where it listens. */
@@ -33,7 +37,12 @@ export interface RspTunnelOptions {
   filter?: (outputs: SessionOutputs) => SessionFilter;
   /** Offer the agent accelerated mode (src/debug/accel/); default: unless OUTPOST_RSP_ACCEL=0. */
   accelerate?: boolean;
+  /** Memory GDB reads right after connecting (the ELF check's range, tunnel/attachReads.ts): asked for in the offer. */
+  reads?: MemoryRange[];
 }
+
+/** How long the offer waits for GDB's first packet (qSupported, sent as soon as GDB connects) to carry it along. */
+const FIRST_PACKET_MS = 1000;
 
 /** A per-session RSP rewriter: fed both directions, it writes through the outputs it was made with. */
 export interface SessionFilter {
@@ -45,7 +54,13 @@ export interface SessionFilter {
 export const BUSY_REASON = 'another GDB client is attached to this tunnel; only one debug session at a time';
 
 // Either side ending or failing ends the other; the bytes in between flow as negotiated (acceleratedBridge).
-function bridge(socket: Socket, channel: Duplex, log: Logger, options: RspTunnelOptions): void {
+function bridge(
+  socket: Socket,
+  channel: Duplex,
+  log: Logger,
+  options: RspTunnelOptions,
+  stepHint: () => StepHint,
+): void {
   const end = (why: string) => (err?: Error) => {
     if (err) log.info('GDB session ended', { side: why, reason: err.message });
     socket.destroy();
@@ -56,7 +71,7 @@ function bridge(socket: Socket, channel: Duplex, log: Logger, options: RspTunnel
   socket.once('close', () => channel.destroy());
   channel.once('close', () => socket.destroy());
   if (!(options.accelerate ?? accelEnabled())) return plainBridge(socket, channel, options.filter);
-  acceleratedBridge(socket, channel, log, options.filter).catch((err: unknown) => end('device')(err as Error));
+  acceleratedBridge(socket, channel, log, options, stepHint).catch((err: unknown) => end('device')(err as Error));
 }
 
 /** Today's byte pipe, with backpressure; `held` = GDB bytes that arrived during a refused negotiation. */
@@ -91,28 +106,47 @@ function bridgeFiltered(
   channel.resume();
 }
 
-// Offers accelerated mode; GDB's bytes wait meanwhile. An old agent gets the plain pipe with those bytes replayed.
+// Offers accelerated mode with GDB's first packet in it; GDB's bytes wait meanwhile. An old agent gets the plain pipe
+// with those bytes replayed.
 async function acceleratedBridge(
   socket: Socket,
   channel: Duplex,
   log: Logger,
-  filter: RspTunnelOptions['filter'],
+  options: RspTunnelOptions,
+  stepHint: () => StepHint,
 ): Promise<void> {
   const held: Buffer[] = [];
-  const hold = (chunk: Buffer): number => held.push(chunk);
+  const parser = new RspParser();
+  let sawFirst: (payload: string | undefined) => void = () => undefined;
+  const first = new Promise<string | undefined>((resolve) => (sawFirst = resolve));
+  const timer = setTimeout(() => sawFirst(undefined), FIRST_PACKET_MS);
+  const hold = (chunk: Buffer): void => {
+    held.push(chunk);
+    for (const event of parser.push(chunk)) if (event.type === 'packet') sawFirst(event.payload);
+  };
+  const gone = (): void => sawFirst(undefined);
   socket.on('data', hold);
-  const { accelerated, rest } = await negotiateAccel(channel);
+  socket.once('close', gone);
+  const qSupported = await first;
+  clearTimeout(timer);
+  socket.off('close', gone);
+  const hello = {
+    t: 'hello' as const,
+    qSupported: qSupported?.startsWith('qSupported') ? qSupported : undefined,
+    reads: options.reads?.length ? options.reads : undefined,
+  };
+  const { accelerated, rest } = await negotiateAccel(channel, hello);
   socket.off('data', hold);
   if (socket.destroyed || channel.destroyed) return;
   if (!accelerated) {
     log.info('the device agent does not accelerate RSP; carrying bytes as they are');
     if (rest.length > 0) socket.write(rest);
-    plainBridge(socket, channel, filter, held);
+    plainBridge(socket, channel, options.filter, held);
     channel.resume();
     return;
   }
   log.info('accelerated RSP session');
-  attachAccelProxy(socket, channel, log, filter, held, rest);
+  attachAccelProxy(socket, channel, log, options.filter, held, rest, stepHint, 'in-offer');
 }
 
 /**
@@ -125,6 +159,7 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
   const live = new Set<Socket>();
   const channels = new Set<Duplex>();
   let sessions = 0;
+  let hint: StepHint = 'none';
   const refuse = options.refuse ?? ((socket: Socket) => socket.destroy());
   const server = createServer((socket) => {
     socket.setNoDelay(true);
@@ -144,7 +179,7 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
         channels.add(channel);
         channel.once('close', () => channels.delete(channel));
         if (socket.destroyed) channel.destroy();
-        else bridge(socket, channel, log, options);
+        else bridge(socket, channel, log, options, () => hint);
       },
       (err: unknown) => {
         log.warn('cannot open an rsp channel for a GDB connection', { reason: (err as Error).message });
@@ -170,5 +205,6 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
         for (const c of channels) c.destroy();
         server.close(() => resolve());
       }),
+    stepHint: (next) => (hint = next),
   };
 }

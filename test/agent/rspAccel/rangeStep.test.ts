@@ -1,6 +1,8 @@
 // Range stepping decisions and what the agent reads from the stub's answers (pure parts of src/agent/rspAccel).
 import assert from 'node:assert/strict';
-import { helloState, HELLO_ANSWER } from '../../../src/agent/rspAccel/hello';
+import { helloState, HELLO_ANSWER, skipRepeatedHello } from '../../../src/agent/rspAccel/hello';
+import { encodePacket } from '../../../src/debug/rsp/packet';
+import { encodeOffer } from '../../../src/protocol/rspAccel';
 import {
   asInterrupt,
   isPlainStepStop,
@@ -33,7 +35,12 @@ describe('agent range stepping', () => {
   });
 
   it('turns the range action into a single step, other threads kept', () => {
-    assert.deepEqual(range, { start: 0x10000f28, end: 0x10000f2e, step: 'vCont;s:p1.1;c:p1.-1' });
+    assert.deepEqual(range, {
+      start: 0x10000f28,
+      end: 0x10000f2e,
+      step: 'vCont;s:p1.1;c:p1.-1',
+      cont: 'vCont;c:p1.1;c:p1.-1',
+    });
     assert.equal(parseRangeStep('vCont;s:p1.1;c:p1.-1'), undefined);
     assert.equal(parseRangeStep('vCont;r1,2;r3,4'), undefined);
   });
@@ -113,8 +120,23 @@ describe('agent target shape', () => {
 });
 
 describe('agent negotiation', () => {
-  it('skips offers sent again before the first message', async () => {
-    const { skipRepeatedHello } = await import('../../../src/agent/rspAccel/hello');
+  it('takes a version-2 offer with the hello inside, and nothing that only looks like one', () => {
+    const hello = { t: 'hello' as const, qSupported: 'qSupported:swbreak+', reads: [[0x10000180, 0x24] as const] };
+    const offer = encodePacket(encodeOffer(hello));
+    const state = helloState(Buffer.concat([offer, Buffer.from([0, 0])]));
+    assert.equal(state.state, 'hello');
+    assert.deepEqual(state.state === 'hello' && state.first, hello);
+    assert.equal(state.state === 'hello' && state.rest.length, 2);
+    assert.equal(helloState(offer.subarray(0, offer.length - 1)).state, 'more');
+    assert.equal(helloState(encodePacket('qOutpost.accel:2:7b7d')).state, 'plain', 'not a hello: a byte pipe');
+    assert.equal(helloState(encodePacket('qOutpost.accel:2:zz')).state, 'plain');
+    assert.deepEqual(skipRepeatedHello(Buffer.concat([offer, offer, Buffer.from([0])])), {
+      state: 'done',
+      bytes: Buffer.from([0]),
+    });
+  });
+
+  it('skips offers sent again before the first message', () => {
     const hello = Buffer.from('$qOutpost.accel:1#00');
     const message = Buffer.from([0, 0, 0, 2, 0x7b, 0x7d]);
     assert.deepEqual(skipRepeatedHello(Buffer.concat([hello, hello, message])), { state: 'done', bytes: message });

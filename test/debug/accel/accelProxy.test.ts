@@ -7,11 +7,12 @@ import { AccelProxy } from '../../../src/debug/accel/accelProxy';
 import { classifyPacket } from '../../../src/debug/accel/packetClass';
 import { encodePacket, RspParser } from '../../../src/debug/rsp/packet';
 import type { AccelMessage } from '../../../src/protocol/rspAccel';
+import type { StepHint } from '../../../src/debug/stub/stubConnector';
 
 const SUPPORTED = 'qSupported:multiprocess+;swbreak+';
 const G = '11'.repeat(4 * 26);
 
-function rig() {
+function rig(hint: StepHint = 'none', hello: 'in-offer' | 'due' = 'due') {
   const toAgent: AccelMessage[] = [];
   const gdbGot: string[] = [];
   const parser = new RspParser();
@@ -23,6 +24,8 @@ function rig() {
       toAgent: (m) => toAgent.push(m),
     },
     silentLogger,
+    () => hint,
+    hello,
   );
   const gdb = (...payloads: string[]): void => proxy.fromGdb(Buffer.concat(payloads.map(encodePacket)));
   const connect = (): void => {
@@ -68,6 +71,37 @@ describe('accelerated RSP, operator side', () => {
     assert.deepEqual(packets.slice(6, 10), ['T05thread:p01.01;', 'mp01.01', 'l', 'OK']);
     assert.equal(packets[10], G);
     assert.equal(packets[11], 'ab'.repeat(0x40));
+  });
+
+  it('sends no hello when the offer carried it, and answers GDB from the bundle that follows', () => {
+    const r = rig('none', 'in-offer');
+    r.connect();
+    assert.deepEqual(r.toAgent, [], 'the qSupported went in the offer');
+    r.gdb('vCont?', 'g');
+    assert.deepEqual(r.toAgent, []);
+    assert.deepEqual(
+      r.gdbGot.filter((p) => p !== 'ack'),
+      ['PacketSize=1000;qXfer:features:read+;QStartNoAckMode+', 'vCont;c;C;s;S;r', G],
+    );
+  });
+
+  it("tags a range step with the session's `next`, and nothing else", () => {
+    const next = rig('next');
+    next.connect();
+    next.gdb('vCont;r10000dd8,10000de6:p1.1;c:p1.-1');
+    assert.deepEqual(next.toAgent.at(-1), {
+      t: 'req',
+      p: 'vCont;r10000dd8,10000de6:p1.1;c:p1.-1',
+      ctx: {},
+      calls: 'over',
+    });
+    next.proxy.fromAgent({ t: 'rep', p: ['T05thread:p01.01;'] });
+    next.gdb('vCont;s:p1.1;c:p1.-1');
+    assert.deepEqual(next.toAgent.at(-1), { t: 'req', p: 'vCont;s:p1.1;c:p1.-1', ctx: {} }, 'a plain step: no tag');
+    const step = rig('none');
+    step.connect();
+    step.gdb('vCont;r10000dd8,10000de6:p1.1;c:p1.-1');
+    assert.deepEqual(step.toAgent.at(-1), { t: 'req', p: 'vCont;r10000dd8,10000de6:p1.1;c:p1.-1', ctx: {} });
   });
 
   it('stops acknowledging after QStartNoAckMode', () => {

@@ -18,6 +18,11 @@ import { startHaltedQemu, type HaltedQemu } from './haltedQemu';
 import { describeDifference, firstDifference } from './snapshotDiff';
 
 const measureLine = lineOf(sensorC, '(void)measure(s);');
+/** sum_readings: a call to sensor_reading_at, then the recursive call. */
+const readingAtLine = lineOf(sensorC, 'const struct sensor_reading *rd = sensor_reading_at(s, age);');
+const recurseLine = lineOf(sensorC, 'return rd->centi_c + sum_readings(s, age + 1u, n - 1u);');
+/** measure(): calls process_samples, which loops g_busy times. */
+const busyLine = lineOf(sensorC, 'if (g_busy > 0) (void)process_samples((uint32_t)g_busy);');
 
 /** One way of debugging the firmware: a DAP client on its own adapter process. */
 interface Path {
@@ -48,7 +53,8 @@ describe('RSP through the relay tunnel shows what the direct stub shows (registe
         ...['agent', '--relay', fx.url, '--key', deviceKey, '--target', `gdb://${qemus[1].address}`],
         ...['--firmware', elf, '--board', 'stm32u5-sim', '--state', join(dir, 'agent')],
       ],
-      { env: { OUTPOST_LOG_LEVEL: 'info' } },
+      // debug: the agent says when it ran over a call itself (the `next` tests check it did).
+      { env: { OUTPOST_LOG_LEVEL: 'debug' } },
     );
     await agent.waitFor(/agent connected as twin/);
 
@@ -209,5 +215,68 @@ describe('RSP through the relay tunnel shows what the direct stub shows (registe
     await both('continue → breakpoint in report', (p) => body(p.dc.continueRequest(thread)));
     await both('next', (p) => body(p.dc.nextRequest(thread)));
     await both('stepIn by instruction', (p) => body(p.dc.stepInRequest({ ...thread, granularity: 'instruction' })));
+  });
+
+  const breakAt = (lines: number[]) => (p: Path) =>
+    body(p.dc.setBreakpointsRequest({ source: { path: sensorC }, breakpoints: lines.map((line) => ({ line })) }));
+  const sumFrames = (snap: StopSnapshot): number => snap.frames.filter((f) => f.name === 'sum_readings').length;
+
+  it('steps over calls alike: a plain call, the recursive call in sum_readings, a breakpoint inside the callee', async () => {
+    await both('break in sum_readings only', breakAt([readingAtLine]), false);
+    const inSum = await both('continue → sum_readings (reading 2: two readings to sum)', (p) =>
+      body(p.dc.continueRequest(thread)),
+    );
+    assert.deepEqual([inSum.frames[0].name, inSum.frames[0].line], ['sum_readings', readingAtLine]);
+    await both('no breakpoints', breakAt([]), false);
+    const overCall = await both('next over the call to sensor_reading_at', (p) => body(p.dc.nextRequest(thread)));
+    assert.equal(overCall.frames[0].line, readingAtLine + 1);
+    const atRecursion = await both('next', (p) => body(p.dc.nextRequest(thread)));
+    assert.equal(atRecursion.frames[0].line, recurseLine);
+    // The deeper activation returns to the same address with a lower SP: that is not this frame's return.
+    const overRecursion = await both('next over the recursive call', (p) => body(p.dc.nextRequest(thread)));
+    // The line ends the function: GDB steps on out of it (the direct path decides where; the tunnel must agree).
+    assert.ok(sumFrames(overRecursion) <= 1, 'not stopped in a deeper activation');
+    if (accelEnabled()) assert.match(agent?.stderr() ?? '', /ran over a call next to the stub/);
+
+    await both('break on the recursive call', breakAt([recurseLine]), false);
+    const outer = await both('continue → the recursive call (reading 3)', (p) => body(p.dc.continueRequest(thread)));
+    assert.equal(sumFrames(outer), 1);
+    const inner = await both('next stops at the breakpoint inside the callee', (p) => body(p.dc.nextRequest(thread)));
+    assert.deepEqual([inner.frames[0].name, inner.frames[0].line, sumFrames(inner)], ['sum_readings', recurseLine, 2]);
+  });
+
+  it('pauses a next over a callee that loops alike (the stop inside it, then the session goes on)', async () => {
+    await both('break in measure before process_samples', breakAt([busyLine]), false);
+    await both(
+      'g_busy = 0x7fffffff (process_samples loops for minutes)',
+      async (p) => {
+        const frameId = (await p.dc.stackTraceRequest(thread)).body.stackFrames[0].id;
+        const statics = (await p.dc.scopesRequest({ frameId })).body.scopes[1];
+        await expand(p.dc, statics.variablesReference);
+        return (
+          await p.dc.setVariableRequest({
+            variablesReference: statics.variablesReference,
+            name: 'g_busy',
+            value: '0x7fffffff',
+          })
+        ).body.value;
+      },
+      false,
+    );
+    const atBusy = await both('continue → measure (reading 4)', (p) => body(p.dc.continueRequest(thread)));
+    assert.equal(atBusy.frames[0].line, busyLine);
+    same('next over process_samples: the answer', await Promise.all(paths.map((p) => body(p.dc.nextRequest(thread)))));
+    // Where in the loop each core is when the pause lands depends on wall time: compare what the editor is told.
+    await new Promise((r) => setTimeout(r, 500));
+    const paused = await Promise.all(
+      paths.map(async (p) => {
+        const [event] = await Promise.all([p.stops.next(30_000), p.dc.pauseRequest(thread)]);
+        const frames = (await p.dc.stackTraceRequest(thread)).body.stackFrames.map((f) => f.name);
+        return { reason: event.body.reason, frames };
+      }),
+    );
+    same('pause during the next', paused);
+    assert.deepEqual(paused[0].reason, 'pause');
+    assert.deepEqual(paused[0].frames.slice(0, 2), ['process_samples', 'measure']);
   });
 });

@@ -8,7 +8,8 @@ import { freeLoopbackPort } from '../../../src/agent/targets/freePort';
 import { connectGdbSocket } from '../../../src/agent/targets/gdbConnect';
 import { createLogger, type Logger } from '../../../src/common/log';
 import { openRspTunnel } from '../../../src/debug/tunnel/rspTunnel';
-import { ACCEL_ENV } from '../../../src/protocol/rspAccel';
+import { encodePacket } from '../../../src/debug/rsp/packet';
+import { ACCEL_ENV, ACCEL_HELLO, AccelDecoder, encodeAccel, type AccelMessage } from '../../../src/protocol/rspAccel';
 import { runGdb } from '../../agent/helpers/gdb';
 import { sampleFirmware } from '../../agent/helpers/firmware';
 import { startRelayFixture, type RelayFixture } from '../../helpers/relayFixture';
@@ -140,6 +141,10 @@ describe('RSP accelerator and its fallbacks (real relay, agent, QEMU, gdb)', fun
     assert.ok(
       operatorLines.some((l) => l.includes('accelerated RSP session ended')),
       operatorLines.join('\n'),
+    ); // The offer carried GDB's qSupported (version 2): the agent sent the bundle without waiting for a hello.
+    assert.ok(
+      agentLines.some((l) => l.includes('accelerated RSP session') && /"offer":2/.test(l)),
+      agentLines.join('\n'),
     );
   });
 
@@ -159,5 +164,43 @@ describe('RSP accelerator and its fallbacks (real relay, agent, QEMU, gdb)', fun
     assertDebugged(gdb);
     assert.equal(agentLines.filter((l) => l.includes('accelerated RSP session')).length, before);
     assert.ok(!operatorLines.some((l) => l.includes('accelerated')), operatorLines.join('\n'));
+  });
+
+  it('new agent and a version-1 operator (the offer, then hello as a message): accelerated, with the reads asked for', async () => {
+    const operator = await fx.operator(await fx.addOperator('v1-operator', 'debugger'));
+    try {
+      const channel = await operator.openChannel('accel-1', 'rsp');
+      const decoder = new AccelDecoder();
+      let seen = Buffer.alloc(0);
+      const bundle = new Promise<AccelMessage>((resolve, reject) => {
+        channel.once('close', () => reject(new Error('the channel closed before the bundle')));
+        channel.on('data', (chunk: Buffer) => {
+          if (seen.length < 7) {
+            seen = Buffer.concat([seen, chunk]);
+            if (seen.length < 7) return;
+            assert.equal(seen.subarray(0, 7).toString(), '+$OK#9a', 'the agent accepts the version-1 offer');
+            channel.write(encodeAccel({ t: 'hello', reads: [[0x10000180, 0x24]] }));
+            chunk = seen.subarray(7);
+          }
+          const [first] = decoder.push(chunk);
+          if (first) resolve(first);
+        });
+      });
+      channel.write(encodePacket(ACCEL_HELLO));
+      const got = await bundle;
+      assert.equal(got.t, 'bundle');
+      if (got.t !== 'bundle') return;
+      assert.ok(
+        got.q.some(([k, v]) => k === 'vCont?' && v.endsWith(';r')),
+        'range stepping advertised',
+      );
+      assert.ok(
+        got.pre.mem.some(([a, hex]) => a <= 0x10000180 && 0x10000180 + 0x24 <= a + hex.length / 2),
+        'the build-id range asked for came with the bundle',
+      );
+      channel.destroy();
+    } finally {
+      operator.close();
+    }
   });
 });

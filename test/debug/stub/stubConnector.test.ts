@@ -41,9 +41,10 @@ describe('openStub', () => {
         },
       },
     };
-    const ep = await openStub({ device: 'd1', relay: 'ws://r', identityFile: '/k' }, connectors, context);
+    const args = { device: 'd1', relay: 'ws://r', identityFile: '/k', executable: '/fw.elf' };
+    const ep = await openStub(args, connectors, context);
     assert.equal(ep.port, 40000);
-    assert.deepEqual(seen, [{ device: 'd1', relay: 'ws://r', identityFile: '/k', kind: undefined }]);
+    assert.deepEqual(seen, [{ device: 'd1', relay: 'ws://r', identityFile: '/k', kind: undefined, elf: '/fw.elf' }]);
   });
 
   it('fails with one clear message for a device when no tunnel is plugged in', async () => {
