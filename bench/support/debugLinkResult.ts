@@ -15,6 +15,8 @@ export interface LegFigures {
   samples: number;
   ms: number;
   rtts: number;
+  /** Every sample's round trips, in the order they ran (a median hides that the first `next` leaves a breakpoint). */
+  allRtts: number[];
   /** RSP commands GDB sent (each waits for its reply: one round trip on a stop-and-wait link). */
   packets: number;
   /** Commands by kind over all samples, most frequent first, e.g. {"m": 12, "g": 2}. */
@@ -91,6 +93,7 @@ export function legFigures(
       samples: acc.ms.length,
       ms,
       rtts: round1(ms / rttMs),
+      allRtts: acc.ms.map((x) => round1(x / rttMs)),
       packets: median(acc.packets),
       kinds,
       firstSequence: acc.first ?? [],
