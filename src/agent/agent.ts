@@ -12,6 +12,7 @@ import type { Identity } from '../protocol/identity';
 import { DEFAULT_KEEPALIVE_SEC, isKeepaliveSec, KEEPALIVE_RULE } from '../protocol/keepalive';
 import type { AgentContext, ChannelHandler } from './channelHandler';
 import { operatorRefusal } from './operatorAllowList';
+import { DebugSessionMark, releaseLeftoverSession } from './debugSessionMark';
 import { createRspHandler } from './rspHandler';
 import type { Target } from './target';
 import { TelemetryTracker, type TelemetryPolicy } from './telemetry';
@@ -39,6 +40,11 @@ export interface AgentOptions {
    * CHANNEL_REFUSED. Absent: any operator the relay lets through (the relay's registry is trusted).
    */
   operatorKeys?: readonly string[];
+  /**
+   * The agent's state folder: an rsp session is recorded there while it holds the stub, so an agent killed
+   * mid-session detaches on its next start (debugSessionMark.ts).
+   */
+  stateDir?: string;
 }
 
 /** Errors that retrying cannot fix until someone changes the configuration. */
@@ -68,6 +74,7 @@ export class Agent extends EventEmitter {
   private loop?: Promise<void>;
   private deviceName?: string;
   private readonly operatorKeys?: ReadonlySet<string>;
+  private readonly debugMark?: DebugSessionMark;
 
   /** Throws RangeError for a keepalive outside 5–3600 whole seconds (callers validate user input first). */
   constructor(private readonly options: AgentOptions) {
@@ -77,6 +84,7 @@ export class Agent extends EventEmitter {
     this.keepaliveSec = keepaliveSec;
     this.log = options.log;
     this.operatorKeys = options.operatorKeys && new Set(options.operatorKeys);
+    this.debugMark = options.stateDir === undefined ? undefined : new DebugSessionMark(options.stateDir);
     this.handle('rsp', createRspHandler());
   }
 
@@ -111,6 +119,7 @@ export class Agent extends EventEmitter {
     this.running = true;
     this.startedAt = Date.now();
     await this.options.target.start();
+    if (this.debugMark) await releaseLeftoverSession(this.options.target, this.debugMark, this.log.child('rsp'));
     try {
       await this.attempt();
     } catch (e) {
@@ -273,7 +282,11 @@ export class Agent extends EventEmitter {
       accept: () => ((settled = true), request.accept()),
       refuse: (code, reason) => ((settled = true), request.refuse(code, reason)),
     };
-    const context: AgentContext = { target: this.options.target, log: this.log.child(request.kind) };
+    const context: AgentContext = {
+      target: this.options.target,
+      log: this.log.child(request.kind),
+      debugMark: this.debugMark,
+    };
     this.log.info('channel requested', { kind: request.kind, operator: request.operator });
     Promise.resolve()
       .then(() => handler(tracked, context))

@@ -1,12 +1,15 @@
 // The contract for the agent's per-kind channel handlers (rsp here; console, logs and ota in their own files).
 import type { Logger } from '../common/log';
 import type { IncomingChannel } from '../link/connection';
+import type { DebugSessionMark } from './debugSessionMark';
 import type { Target } from './target';
 
 /** What a handler gets besides the channel request. */
 export interface AgentContext {
   readonly target: Target;
   readonly log: Logger;
+  /** Where an rsp session records that it holds the stub (when the agent has a state folder). */
+  readonly debugMark?: DebugSessionMark;
 }
 
 /**

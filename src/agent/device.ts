@@ -76,6 +76,7 @@ export class Device<T extends Target = Target> {
       enroll: options.enroll,
       keepaliveSec: options.keepaliveSec,
       operatorKeys: options.operatorKeys,
+      stateDir: options.stateDir,
       log,
     });
     this.uart = serveUart(this.agent, target);

@@ -32,7 +32,7 @@ interface SessionEnd {
  */
 export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelHandler {
   let holder: string | undefined;
-  return async (request, { target, log }) => {
+  return async (request, { target, log, debugMark }) => {
     if (holder !== undefined) {
       request.refuse(
         CloseCode.CHANNEL_REFUSED,
@@ -51,6 +51,7 @@ export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelH
     }
     stub.setNoDelay(true);
     const channel = request.accept();
+    debugMark?.set(request.operator);
     const sessionLog = log.child('rsp');
     sessionLog.info('debug session opened', { operator: request.operator });
     const session = accelEnabled(env)
@@ -61,6 +62,8 @@ export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelH
         )
       : pipeSession(channel, stub, Buffer.alloc(0), sessionLog);
     void session.then(() => {
+      // The stub is released (detached, or detached for a vanished operator): nothing to do after a crash now.
+      debugMark?.clear();
       holder = undefined;
       sessionLog.info('debug session closed', { operator: request.operator });
     });

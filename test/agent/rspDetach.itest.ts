@@ -1,82 +1,35 @@
 // The agent's detach against real QEMU (mps2-an505, Cortex-M33): an operator who vanishes, halted or running, leaves the target running.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent';
 import { GdbServerTarget } from '../../src/agent/targets';
-import { freeLoopbackPort } from '../../src/agent/targets/freePort';
-import { QmpClient } from '../../src/agent/targets/qmp';
+import type { QmpClient } from '../../src/agent/targets/qmp';
 import { silentLogger } from '../../src/common/log';
 import type { Channel } from '../../src/link/channel';
 import { RelayError } from '../../src/link/errors';
 import type { Identity } from '../../src/protocol/identity';
 import { startRelayFixture, type RelayFixture } from '../helpers/relayFixture';
 import { WireTap } from '../link/wireTap';
+import { startCounterQemu, type CounterQemu } from './helpers/counterQemu';
 import { RspClient } from './rspClient';
-
-const firmware = `
-volatile unsigned counter;
-void reset(void) { for (;;) counter++; }
-__attribute__((section(".vectors"))) const void *vectors[] = { (void *)0x38200000, (void *)reset };
-`;
-const linkerScript = `
-MEMORY { FLASH (rx) : ORIGIN = 0x10000000, LENGTH = 4M  RAM (rwx) : ORIGIN = 0x38000000, LENGTH = 2M }
-SECTIONS { .text : { KEEP(*(.vectors)) *(.text*) *(.rodata*) } > FLASH  .bss : { *(.bss*) *(COMMON) } > RAM }
-`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('rsp detach (real QEMU stub)', function () {
   this.timeout(60_000);
-  let dir: string;
-  let qemu: ChildProcess;
+  let q: CounterQemu;
   let qmp: QmpClient;
   let fx: RelayFixture;
   let agent: Agent;
   let debuggerId: Identity;
   let gdbPort: number;
-  let qemuExit: string | undefined;
 
-  const running = async (): Promise<boolean> => ((await qmp.execute('query-status')) as { running: boolean }).running;
-
-  async function waitRunning(want: boolean): Promise<boolean> {
-    for (let i = 0; i < 100; i++) {
-      if ((await running()) === want) return true;
-      await sleep(50);
-    }
-    return false;
-  }
+  const running = (): Promise<boolean> => q.running();
+  const waitRunning = (want: boolean): Promise<boolean> => q.waitRunning(want);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outpost-detach-'));
-    writeFileSync(join(dir, 'fw.c'), firmware);
-    writeFileSync(join(dir, 'link.ld'), linkerScript);
-    execFileSync('arm-none-eabi-gcc', [
-      ...['-mcpu=cortex-m33', '-mthumb', '-O0', '-ffreestanding', '-nostdlib', '-nostartfiles'],
-      ...['-T', join(dir, 'link.ld'), join(dir, 'fw.c'), '-o', join(dir, 'fw.elf')],
-    ]);
-    const port = (gdbPort = await freeLoopbackPort());
-    const qmpPath = join(dir, 'qmp.sock');
-    qemu = spawn(
-      'qemu-system-arm',
-      [
-        ...['-M', 'mps2-an505', '-display', 'none', '-monitor', 'none', '-serial', 'null'],
-        ...[
-          '-kernel',
-          join(dir, 'fw.elf'),
-          '-gdb',
-          `tcp:127.0.0.1:${port}`,
-          '-qmp',
-          `unix:${qmpPath},server=on,wait=off`,
-        ],
-      ],
-      { stdio: ['ignore', 'ignore', openSync(join(dir, 'qemu.log'), 'w')] },
-    );
-    qemu.on('exit', (code, signal) => (qemuExit = `QEMU exited (${signal ?? code})`));
-    for (let i = 0; i < 100 && !existsSync(qmpPath); i++) await sleep(50);
-    qmp = await QmpClient.connect(qmpPath);
+    q = await startCounterQemu();
+    qmp = q.qmp;
+    const port = (gdbPort = q.gdbPort);
     fx = await startRelayFixture();
     debuggerId = await fx.addOperator('dora', 'debugger');
     const devId = await fx.addDevice('qemu-1');
@@ -93,15 +46,13 @@ describe('rsp detach (real QEMU stub)', function () {
   after(async () => {
     await agent?.stop();
     await fx?.close();
-    qmp?.close();
-    qemu?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    q?.stop();
   });
 
   const taps: WireTap[] = [];
   afterEach(async () => {
     for (const t of taps.splice(0)) await t.close();
-    assert.equal(qemuExit, undefined, 'the stub must survive the session');
+    assert.equal(q.exited, undefined, 'the stub must survive the session');
   });
 
   async function session(): Promise<{ rsp: RspClient; vanish: () => Promise<void> }> {
