@@ -56,6 +56,9 @@ describe('extension: a device key that differs from the pinned one', () => {
       await runner.reportError(services as never, 'outpost.openConsole', err);
     } finally {
       mod._load = load;
+      // Modules loaded against this stand-in `vscode` must not serve later tests, which bring their own.
+      for (const id of Object.keys(require.cache))
+        if (id.includes(`${join('src', 'extension')}`)) delete require.cache[id];
     }
     return user.shown;
   }
