@@ -47,17 +47,7 @@ describe('link faults: a 5 minute partition (relay in one namespace, agents and 
     const terminated = new Promise<void>((resolve) => c.dc.once('terminated', () => resolve()));
     const device = await LogsTail.open(fleet.admin, 'far-1', 0);
     try {
-      await c.dc.initializeRequest();
-      await Promise.all([
-        c.dc.waitForEvent('initialized', 60_000),
-        c.dc.attachRequest({
-          device: 'far-1',
-          executable: v1.elf,
-          relay: fleet.operatorUrl,
-          identityFile: fleet.adminKey,
-          traceFile: c.logFile + '.mi',
-        } as DebugProtocol.AttachRequestArguments),
-      ]);
+      await fleet.attach(c.dc, 'far-1', v1.elf, c.logFile + '.mi');
       await stopAtReport({ dc: c.dc, stops: c.stops, outputs, device });
     } finally {
       device.close();

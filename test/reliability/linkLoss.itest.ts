@@ -72,17 +72,7 @@ describe('link faults: 30 % packet loss (relay in one namespace, agents and QEMU
     const outputs = new EventQueue<DebugProtocol.OutputEvent>(c.dc, 'output');
     const device = await LogsTail.open(fleet.admin, 'lossy-1', 0);
     try {
-      await c.dc.initializeRequest();
-      await Promise.all([
-        c.dc.waitForEvent('initialized', 60_000),
-        c.dc.attachRequest({
-          device: 'lossy-1',
-          executable: v1.elf,
-          relay: fleet.operatorUrl,
-          identityFile: fleet.adminKey,
-          traceFile: c.logFile + '.mi',
-        } as DebugProtocol.AttachRequestArguments),
-      ]);
+      await fleet.attach(c.dc, 'lossy-1', v1.elf, c.logFile + '.mi');
       const frames = await stopAtReport({ dc: c.dc, stops: c.stops, outputs, device });
       assert.deepEqual(
         frames.slice(0, 3).map((f) => f.name),

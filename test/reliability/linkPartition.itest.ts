@@ -71,17 +71,7 @@ describe('link faults: 5 s partitions (relay in one namespace, agents and QEMU i
     void terminated.then(() => (ended = true));
     const device = await LogsTail.open(fleet.admin, 'field-1', 0);
     try {
-      await c.dc.initializeRequest();
-      await Promise.all([
-        c.dc.waitForEvent('initialized', 30_000),
-        c.dc.attachRequest({
-          device: 'field-1',
-          executable: (await buildFirmware()).elf,
-          relay: fleet.operatorUrl,
-          identityFile: fleet.adminKey,
-          traceFile: c.logFile + '.mi',
-        } as DebugProtocol.AttachRequestArguments),
-      ]);
+      await fleet.attach(c.dc, 'field-1', (await buildFirmware()).elf, c.logFile + '.mi');
       const frames = await stopAtReport({ dc: c.dc, stops: c.stops, outputs, device });
       assert.equal(frames[0].name, 'report');
 

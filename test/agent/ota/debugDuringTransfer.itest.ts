@@ -46,17 +46,7 @@ describe('OTA: a debug session on the same device during the transfer', function
     let before = 0;
     let whileHalted = 0;
     try {
-      await c.dc.initializeRequest();
-      await Promise.all([
-        c.dc.waitForEvent('initialized', 60_000),
-        c.dc.attachRequest({
-          device: 'field-1',
-          executable: (await buildFirmware()).elf,
-          relay: fleet.operatorUrl,
-          identityFile: fleet.adminKey,
-          traceFile: c.logFile + '.mi',
-        } as DebugProtocol.AttachRequestArguments),
-      ]);
+      await fleet.attach(c.dc, 'field-1', (await buildFirmware()).elf, c.logFile + '.mi');
       before = downloaded(ota);
       const frames = await stopAtReport({ dc: c.dc, stops: c.stops, outputs, device });
       assert.equal(frames[0].name, 'report');

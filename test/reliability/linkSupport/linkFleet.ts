@@ -1,5 +1,7 @@
 // A fleet split by an emulated cellular link: relay (and the operator's way in) on side A, agents + QEMU on side B.
 import type { ChildProcess } from 'node:child_process';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +162,21 @@ export class LinkFleet {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new ProcessOutput(child);
+  }
+
+  /** Initializes `dc` and attaches it to `device` through the relay with the admin key, as the editor would. */
+  async attach(dc: DebugClient, device: string, executable: string, traceFile: string): Promise<void> {
+    await dc.initializeRequest();
+    await Promise.all([
+      dc.waitForEvent('initialized', 60_000),
+      dc.attachRequest({
+        device,
+        executable,
+        relay: this.operatorUrl,
+        identityFile: this.adminKey,
+        traceFile,
+      } as DebugProtocol.AttachRequestArguments),
+    ]);
   }
 
   /** Stops all traffic between A and B for `ms`, then restores the link as it was shaped. */
