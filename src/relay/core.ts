@@ -1,6 +1,7 @@
 // The relay core: attaches authenticated sockets, dispatches their frames, and tears connections down in one place.
 import type WebSocket from 'ws';
 import type { Logger } from '../common/log';
+import type { ChannelKind } from '../protocol/channels';
 import { CloseCode, closeCodeName } from '../protocol/closeCodes';
 import { decodeFrame, encodeFrame, FrameType } from '../protocol/frame';
 import { deviceSilenceLimitMs } from '../protocol/keepalive';
@@ -81,6 +82,10 @@ export class RelayCore implements RelayContext {
   disconnect(peer: Peer, code: CloseCode): void {
     peer.close(code);
     this.release(peer, code);
+  }
+
+  closeChannels(peer: Peer, which: (kind: ChannelKind) => boolean, code: CloseCode, reason: string): number {
+    return this.router.endChannels(peer, which, code, reason);
   }
 
   /** Cuts a dead peer off (no close handshake) and releases it. */

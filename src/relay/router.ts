@@ -153,6 +153,20 @@ export class Router {
     }
   }
 
+  /**
+   * Closes the channels of `peer` whose kind `which` selects, on both ends, with `code` and `reason` (an
+   * operator whose new role may no longer hold them); resolves how many were closed.
+   */
+  endChannels(peer: Peer, which: (kind: ChannelKind) => boolean, code: CloseCode, reason: string): number {
+    let closed = 0;
+    for (const [, route] of [...peer.channels.entries()]) {
+      if (!which(route.kind)) continue;
+      this.end(route, code, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
   /** Channels open now, by kind. */
   openCounts(): Record<ChannelKind, number> {
     const counts = Object.fromEntries(CHANNEL_KINDS.map((k) => [k, 0])) as Record<ChannelKind, number>;

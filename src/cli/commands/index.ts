@@ -20,6 +20,7 @@ import keysNew from './keysNew';
 import logs from './logs';
 import operatorAdd from './operatorAdd';
 import operatorRm from './operatorRm';
+import operatorSetRole from './operatorSetRole';
 import operators from './operators';
 import pioSetup from './pioSetup';
 import relay from './relay';
@@ -38,6 +39,7 @@ export const commands: readonly Command[] = [
   operators,
   operatorAdd,
   operatorRm,
+  operatorSetRole,
   enrollTokenCreate,
   audit,
   agent,

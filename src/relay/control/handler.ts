@@ -1,4 +1,5 @@
 // The contract of a control-method handler and the error it throws to answer a request with a code.
+import type { ChannelKind } from '../../protocol/channels';
 import type { CloseCode } from '../../protocol/closeCodes';
 import type { RequestErrorCode, Role } from '../../protocol/control';
 import type { Logger } from '../../common/log';
@@ -17,6 +18,8 @@ export interface RelayContext {
   now(): Date;
   /** Closes a connection with `code` and tears down its channels at once (e.g. REVOKED). */
   disconnect(peer: Peer, code: CloseCode): void;
+  /** Closes the channels of `peer` whose kind `which` selects, on both ends; returns how many were closed. */
+  closeChannels(peer: Peer, which: (kind: ChannelKind) => boolean, code: CloseCode, reason: string): number;
   /** Appends to the audit log (time filled in); failures are logged, never thrown at the caller. */
   audit(entry: Omit<AuditEntry, 'time'>): void;
 }

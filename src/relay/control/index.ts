@@ -5,6 +5,7 @@ import { enrollCreate } from './enroll';
 import { fleetSubscribe } from './fleetSubscribe';
 import type { ControlHandler } from './handler';
 import { operatorsAdd, operatorsList, operatorsRemove } from './operators';
+import { operatorsSetRole } from './operatorRole';
 import { whoami } from './whoami';
 
 /** Every control method by name. */
@@ -18,6 +19,7 @@ export const controlHandlers: ReadonlyMap<string, ControlHandler> = new Map(
     operatorsAdd,
     operatorsList,
     operatorsRemove,
+    operatorsSetRole,
     enrollCreate,
     fleetSubscribe,
     auditList,

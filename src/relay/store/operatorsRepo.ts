@@ -12,6 +12,8 @@ export interface NewOperator {
 export interface OperatorsRepo {
   /** Registers an operator; throws StoreConflictError when the name or key is taken. */
   add(operator: NewOperator, now: Date): Promise<OperatorRecord>;
+  /** Gives an operator another role; resolves with the changed record, undefined when there is none. */
+  setRole(name: string, role: Role): Promise<OperatorRecord | undefined>;
   /** Removes an operator; resolves false when there was none with that name. */
   remove(name: string): Promise<boolean>;
   byName(name: string): Promise<OperatorRecord | undefined>;

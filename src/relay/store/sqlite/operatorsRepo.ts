@@ -51,6 +51,11 @@ export class SqliteOperatorsRepo implements OperatorsRepo {
     })();
   }
 
+  async setRole(name: string, role: Role): Promise<OperatorRecord | undefined> {
+    stmt(this.db, 'UPDATE operators SET role = ? WHERE name = ?').run(role, name);
+    return this.byName(name);
+  }
+
   async remove(name: string): Promise<boolean> {
     return stmt(this.db, 'DELETE FROM operators WHERE name = ?').run(name).changes > 0;
   }
