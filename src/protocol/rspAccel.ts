@@ -44,23 +44,47 @@ export type AccelMessage =
    * memory GDB reads right after connecting (`reads`, at most MAX_HELLO_READS), read into the bundle's prefetch.
    */
   | { t: 'hello'; qSupported?: string; reads?: MemoryRange[] }
-  /** Agent → operator: the connection-setup answers, whole target documents and the current stop's prefetch. */
-  | { t: 'bundle'; q: QueryAnswer[]; docs: QueryAnswer[]; pre: Prefetch }
+  /**
+   * Agent → operator: the connection-setup answers, whole target documents and the current stop's prefetch.
+   * `bpSure`: the stub cannot fail to insert or remove a software breakpoint (QEMU's gdbstub), so the operator side
+   * may answer Z0/z0 itself and send them on as `early` requests (earlyFailureReply).
+   */
+  | { t: 'bundle'; q: QueryAnswer[]; docs: QueryAnswer[]; pre: Prefetch; bpSure?: true }
   /**
    * Operator → agent: one RSP payload to execute against the stub, in order. `calls: 'over'` on a range step
-   * (`vCont;r`) says GDB is doing a `next`: the agent runs over calls itself (other values are ignored).
+   * (`vCont;r`) says GDB is doing a `next`: the agent runs over calls itself (other values are ignored). `more`
+   * (with `calls: 'over'`): the line-table pieces GDB would range-step next, in order, each starting where the
+   * previous ends; the agent goes on into the first when the PC falls through to its start (at most MAX_PIECES).
+   * `early`: a software breakpoint (Z0/z0) GDB already got `OK` for (pipelined: earlyFailureReply).
    */
-  | { t: 'req'; p: string; ctx: RequestContext; calls?: string }
+  | { t: 'req'; p: string; ctx: RequestContext; calls?: string; more?: MemoryRange[]; early?: true }
   /** Operator → agent: GDB's Ctrl-C (0x03). */
   | { t: 'int' }
   /** Agent → operator: the stub's packets for the oldest request (console output first, the reply last). */
   | { t: 'rep'; p: string[]; pre?: Prefetch };
+
+/**
+ * Pipelined breakpoints, the rule: only Z0/z0, only when the bundle said `bpSure`. The operator side answers GDB
+ * `OK` at once and sends the packet as a `req` with `early: true`, in order ahead of whatever GDB sends next; the
+ * agent runs it in that order and answers with a `rep` the operator side does not pass to GDB. Should the stub
+ * refuse it after all, the agent logs a warning and answers the next request that lets the target run with this
+ * `E.` reply instead of running it: GDB prints `Remote failure reply: E.…` and reports the target stopped.
+ */
+export function earlyFailureReply(packet: string, reply: string): string {
+  const m = /^([Zz])0,([0-9a-fA-F]+),/.exec(packet);
+  const what = m ? `${m[1] === 'Z' ? 'inserting' : 'removing'} the breakpoint at 0x${m[2]}` : packet;
+  const why = reply === '' ? 'not supported' : reply.replace(/[$#}*]/g, '?');
+  return `E.${what} failed at the stub (${why}); the target did not run and breakpoints may differ from what GDB shows`;
+}
 
 /** A message that cannot be decoded: the channel is no longer usable. */
 export class AccelFormatError extends Error {}
 
 /** Ranges a hello may ask for (each is read as at most one window of the agent's read size). */
 export const MAX_HELLO_READS = 4;
+
+/** Line-table pieces a range step may carry in `more`. */
+export const MAX_PIECES = 16;
 
 /** Longest message accepted (a bundle with target descriptions is tens of KiB). */
 export const MAX_MESSAGE = 4 * 1024 * 1024;
@@ -82,9 +106,9 @@ const isMem = (x: unknown): boolean =>
     (p) =>
       Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && isStr(p[1]) && /^([0-9a-f]{2})*$/.test(p[1]),
   );
-const isRanges = (x: unknown): boolean =>
+const isRanges = (x: unknown, max = MAX_HELLO_READS): boolean =>
   Array.isArray(x) &&
-  x.length <= MAX_HELLO_READS &&
+  x.length <= max &&
   x.every((r) => Array.isArray(r) && r.length === 2 && r.every((n) => Number.isSafeInteger(n) && n >= 0));
 const isPre = (x: unknown): boolean => {
   const p = x as Prefetch;
@@ -100,10 +124,17 @@ export function validateAccel(value: unknown): AccelMessage {
       case 'hello':
         return (m.qSupported === undefined || isStr(m.qSupported)) && (m.reads === undefined || isRanges(m.reads));
       case 'bundle':
-        return isPairs(m.q) && isPairs(m.docs) && isPre(m.pre);
+        return isPairs(m.q) && isPairs(m.docs) && isPre(m.pre) && (m.bpSure === undefined || m.bpSure === true);
       case 'req': {
         const ctx = m.ctx as RequestContext;
-        return isStr(m.p) && typeof ctx === 'object' && ctx !== null && (m.calls === undefined || isStr(m.calls));
+        return (
+          isStr(m.p) &&
+          typeof ctx === 'object' &&
+          ctx !== null &&
+          (m.calls === undefined || isStr(m.calls)) &&
+          (m.more === undefined || isRanges(m.more, MAX_PIECES)) &&
+          (m.early === undefined || m.early === true)
+        );
       }
       case 'int':
         return true;

@@ -1,7 +1,13 @@
 // The agent side of an accelerated rsp channel: executes the operator side's requests against the stub, in order.
 import type { Logger } from '../../common/log';
 import { encodePacket } from '../../debug/rsp/packet';
-import type { AccelMessage, Prefetch, RequestContext } from '../../protocol/rspAccel';
+import {
+  earlyFailureReply,
+  type AccelMessage,
+  type MemoryRange,
+  type Prefetch,
+  type RequestContext,
+} from '../../protocol/rspAccel';
 import { handshake, type TargetFacts } from './handshake';
 import { memoryHex, readAheadWindow, readBlock } from './memoryReads';
 import { parseRangeStep, withRangeStepping } from './rangeStep';
@@ -31,6 +37,7 @@ export class AccelSession {
     maxRead: 0x40,
     ends: [],
     rangeStepping: false,
+    bpSure: false,
   };
   private readonly stubSelected: { g?: string; c?: string } = {};
   private extendedSent = false;
@@ -44,6 +51,8 @@ export class AccelSession {
   /** GDB read code from the target (it does not take it from the ELF): prefetch code at stops from then on. */
   private codeWanted = false;
   private closed = false;
+  /** An early (pipelined) Z0/z0 the stub refused: the next resume is answered with this instead of running. */
+  private earlyFailure?: string;
 
   constructor(
     private readonly stub: StubClient,
@@ -94,7 +103,8 @@ export class AccelSession {
           const { bundle, facts } = await handshake(this.stub, m.qSupported, m.reads);
           this.facts = facts;
           this.send(bundle);
-        } else if (m.t === 'req') this.send(await this.execute(m.p, m.ctx, m.calls === 'over' ? 'over' : 'into'));
+        } else if (m.t === 'req' && m.early) this.send(await this.early(m.p, m.ctx));
+        else if (m.t === 'req') this.send(await this.execute(m.p, m.ctx, m.calls === 'over' ? 'over' : 'into', m.more));
       }
     } catch (err) {
       if (!(err instanceof StubGoneError)) throw err;
@@ -104,20 +114,48 @@ export class AccelSession {
     }
   }
 
-  private async execute(payload: string, ctx: RequestContext, calls: CallPolicy): Promise<AccelMessage> {
+  // A Z0/z0 GDB already had OK for (earlyFailureReply): run in order; a refusal stops the next resume.
+  private async early(payload: string, ctx: RequestContext): Promise<AccelMessage> {
+    const refused = await this.applyContext(ctx);
+    const packets = refused === undefined ? await this.stub.request(payload) : [refused];
+    const reply = packets[packets.length - 1];
+    if (refused === undefined) this.track(payload, reply);
+    if (reply !== 'OK' && this.earlyFailure === undefined) {
+      this.earlyFailure = earlyFailureReply(payload, reply);
+      this.log.warn('the stub refused a pipelined breakpoint; the next resume reports it', { packet: payload, reply });
+    }
+    return { t: 'rep', p: packets };
+  }
+
+  private async execute(
+    payload: string,
+    ctx: RequestContext,
+    calls: CallPolicy,
+    more: readonly MemoryRange[] = [],
+  ): Promise<AccelMessage> {
     this.startingResume = RESUME.test(payload);
     try {
-      return await this.executeNow(payload, ctx, calls);
+      return await this.executeNow(payload, ctx, calls, more);
     } finally {
       this.startingResume = false;
       this.interruptPending = false;
     }
   }
 
-  private async executeNow(payload: string, ctx: RequestContext, calls: CallPolicy): Promise<AccelMessage> {
+  private async executeNow(
+    payload: string,
+    ctx: RequestContext,
+    calls: CallPolicy,
+    more: readonly MemoryRange[],
+  ): Promise<AccelMessage> {
     const refused = await this.applyContext(ctx);
     if (refused) return { t: 'rep', p: [refused] };
     if (/^(D|k$|vKill)/.test(payload)) this.ended = true;
+    if (this.earlyFailure !== undefined && RESUME.test(payload)) {
+      const reply = this.earlyFailure;
+      this.earlyFailure = undefined;
+      return { t: 'rep', p: [reply] };
+    }
     if (payload === 'vCont?') {
       const reply = await this.stub.ask(payload);
       return { t: 'rep', p: [this.facts.rangeStepping ? withRangeStepping(reply) : reply] };
@@ -127,7 +165,7 @@ export class AccelSession {
     if (range) {
       this.running = 'range';
       try {
-        return await this.withStop(await this.stepper.run(range, calls, this.interruptPending));
+        return await this.withStop(await this.stepper.run(range, calls, this.interruptPending, more));
       } finally {
         this.running = 'no';
       }

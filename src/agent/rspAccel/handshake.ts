@@ -21,6 +21,17 @@ export interface TargetFacts extends ReadLimits {
   multiprocess: boolean;
   /** Range stepping is done by the agent (needs the M-profile PC register). */
   rangeStepping: boolean;
+  /** The stub is QEMU's gdbstub, which cannot fail to insert or remove a software breakpoint (bundle `bpSure`). */
+  bpSure: boolean;
+}
+
+/**
+ * QEMU's gdbstub answers its own query `qqemu.Supported` (`sstepbits;sstep;PhyMemMode`); other stubs answer the
+ * empty packet or an error. Its software breakpoints are the emulator's own (TCG): inserting one cannot fail, and
+ * removing one GDB inserted cannot either. Only that stub gets pipelined Z0/z0.
+ */
+export function isQemuStub(qemuSupported: string): boolean {
+  return qemuSupported.split(';').includes('sstep');
 }
 
 /** A whole qXfer document, read part by part; undefined when the stub refuses. */
@@ -87,6 +98,7 @@ export async function handshake(
     maxRead: maxReadFor(packetSize),
     ends: [],
     rangeStepping: mProfile,
+    bpSure: isQemuStub(await stub.ask('qqemu.Supported')),
   };
   const q: QueryAnswer[] = [[supportedQuery, rewriteSupported(supported)]];
   for (const query of ['vMustReplyEmpty', 'qTStatus', 'qOffsets']) q.push([query, await stub.ask(query)]);
@@ -107,5 +119,5 @@ export async function handshake(
   for (const pid of pids) q.push([`qAttached:${parseInt(pid, 16).toString(16)}`, await stub.ask(`qAttached:${pid}`)]);
   q.push(['qAttached', await stub.ask('qAttached')]);
   q.push(...(await symbolLookup(stub)));
-  return { bundle: { t: 'bundle', q, docs, pre }, facts };
+  return { bundle: { t: 'bundle', q, docs, pre, ...(facts.bpSure ? { bpSure: true as const } : {}) }, facts };
 }

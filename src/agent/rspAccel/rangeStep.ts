@@ -75,3 +75,8 @@ export function nextMove(s: StepState): 'step' | 'report' {
 export function asInterrupt(reply: string): string {
   return /^[TS]05/i.test(reply) ? reply[0] + '02' + reply.slice(3) : reply;
 }
+
+/** Size of the Thumb instruction whose first halfword is `first`: 4 for the 32-bit encodings (0b11101/0b11110/0b11111), else 2. */
+export function thumbInsnSize(first: number): 2 | 4 {
+  return first >>> 11 >= 0x1d ? 4 : 2;
+}

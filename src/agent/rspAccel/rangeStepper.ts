@@ -2,7 +2,8 @@
 import type { Logger } from '../../common/log';
 import { decodePayload } from '../../debug/rsp/packet';
 import { asStepStop, callReturn, returnStop } from './callStep';
-import { asInterrupt, isPlainStepStop, nextMove, type RangeStep } from './rangeStep';
+import type { MemoryRange } from '../../protocol/rspAccel';
+import { asInterrupt, isPlainStepStop, nextMove, thumbInsnSize, type RangeStep } from './rangeStep';
 import type { StubClient } from './stubClient';
 import { LR_REG, PC_REG, registerWord, SP_REG } from './targetShape';
 
@@ -38,9 +39,21 @@ export class RangeStepper {
     if (this.continuing) this.stub.interrupt();
   }
 
-  /** Steps until the PC leaves the range or something else stops the core; the stub's packets to report. */
-  async run(range: RangeStep, calls: CallPolicy, interruptedAlready: boolean): Promise<string[]> {
+  /**
+   * Steps until the PC leaves the range or something else stops the core; the stub's packets to report. `more`
+   * (with `over`): the line-table pieces GDB would range-step next; when the PC leaves the range exactly at its end
+   * by falling through (or by the return of a call run over), the first of them becomes the range — the same frame
+   * at the start of a piece GDB steps on through, so GDB would have sent that range step itself.
+   */
+  async run(
+    range: RangeStep,
+    calls: CallPolicy,
+    interruptedAlready: boolean,
+    more: readonly MemoryRange[] = [],
+  ): Promise<string[]> {
     this.interrupted = interruptedAlready;
+    let pieces = calls === 'over' ? more : [];
+    let current = range;
     let started = Date.now();
     let pc = calls === 'over' ? await this.register(PC_REG) : undefined;
     for (let steps = 1; ; steps++) {
@@ -50,7 +63,7 @@ export class RangeStepper {
       const stepped = (reply: string) => ({
         reply,
         pc,
-        range,
+        range: current,
         breakpoints: this.breakpoints,
         interrupted: this.interrupted || this.closed(),
         steps,
@@ -58,10 +71,10 @@ export class RangeStepper {
       });
       let move = nextMove(stepped(last(packets)));
       // A breakpoint GDB inserted at the callee's entry is hit by the step itself: GDB must see it.
-      const left = pc !== undefined && (pc < range.start || pc >= range.end) && !this.breakpoints.has(pc);
+      const left = pc !== undefined && (pc < current.start || pc >= current.end) && !this.breakpoints.has(pc);
       if (move === 'report' && calls === 'over' && before !== undefined && left && !this.interrupted) {
         if (isPlainStepStop(last(packets))) {
-          const over = await this.overCall(before, range, packets);
+          const over = await this.overCall(before, current, packets);
           if (over && !over.back) return over.packets;
           if (over) {
             packets = over.packets;
@@ -69,6 +82,15 @@ export class RangeStepper {
             started = Date.now();
             move = nextMove(stepped(last(packets)));
           }
+        }
+      }
+      const next = pieces[0];
+      if (move === 'report' && next && before !== undefined && pc === current.end && pc === next[0]) {
+        const onward = !this.interrupted && isPlainStepStop(last(packets)) && !this.breakpoints.has(pc);
+        if (onward && (await this.fellThrough(before, pc))) {
+          current = { ...current, start: next[0], end: next[1] };
+          pieces = pieces.slice(1);
+          continue;
         }
       }
       if (move === 'report') {
@@ -117,6 +139,12 @@ export class RangeStepper {
     } finally {
       if (inserted) await this.stub.ask(`z${at}`);
     }
+  }
+
+  // The PC went from `before` to `pc` by executing the instruction at `before` without a branch (or a call's return).
+  private async fellThrough(before: number, pc: number): Promise<boolean> {
+    const insn = memoryBytes(await this.stub.ask(`m${before.toString(16)},2`));
+    return insn !== undefined && insn.length === 2 && before + thumbInsnSize(insn[0] | (insn[1] << 8)) === pc;
   }
 
   private async continueToStop(packet: string): Promise<string[]> {

@@ -4,7 +4,8 @@ import type { AccelMessage, RequestContext } from '../../protocol/rspAccel';
 import type { StepHint } from '../stub/stubConnector';
 import { encodePacket, RspParser, type RspEvent } from '../rsp/packet';
 import { AccelCache } from './accelCache';
-import { breakpointPacket, classifyPacket, isRangeStep, isResume, normalizeThread } from './packetClass';
+import { breakpointPacket, classifyPacket, isRangeStep, isResume, normalizeThread, rangeOf } from './packetClass';
+import type { StepPieces } from './stepPieces';
 
 /** Where the proxy writes: RSP bytes to GDB, messages to the agent. */
 export interface AccelProxyOutputs {
@@ -27,6 +28,10 @@ export class AccelProxy {
   /** What the proxy waits for from the agent: the bundle, a reply (to a resume or not), or nothing. */
   private waiting: 'hello' | 'bundle' | 'reply' | 'resume' | 'none' = 'hello';
   private sentPayload = '';
+  /** The stub cannot fail a software breakpoint (the bundle's `bpSure`): Z0/z0 are answered here (earlyFailureReply). */
+  private bpSure = false;
+  /** Early Z0/z0 whose `rep` is still due: the oldest replies are theirs, not GDB's. */
+  private earlyDue = 0;
   /** Packets answered here and packets that went to the device, for the session's closing log line. */
   private local = 0;
   private forwarded = 0;
@@ -43,6 +48,8 @@ export class AccelProxy {
     private readonly stepHint: () => StepHint = () => 'none',
     /** `in-offer`: the version-2 offer carried the hello, so the bundle is on its way; `due`: send it first. */
     hello: 'in-offer' | 'due' = 'due',
+    /** The ELF's line table: a `next`'s range step carries the pieces GDB would step through after it (`more`). */
+    private readonly pieces?: StepPieces,
   ) {
     if (hello === 'in-offer') this.waiting = 'bundle';
   }
@@ -58,7 +65,14 @@ export class AccelProxy {
     if (message.t === 'bundle' && this.waiting === 'bundle') {
       this.cache.addSetup(message.q, message.docs);
       this.cache.absorb(message.pre, this.ctx.g);
+      this.bpSure = message.bpSure === true;
       this.waiting = 'none';
+    } else if (message.t === 'rep' && this.earlyDue > 0) {
+      // An early breakpoint's answer: GDB had its OK; a refusal is the agent's to report on the next resume.
+      this.earlyDue--;
+      const reply = message.p[message.p.length - 1];
+      if (reply !== 'OK') this.log.warn('the stub refused a pipelined breakpoint', { reply });
+      return;
     } else if (message.t === 'rep' && (this.waiting === 'reply' || this.waiting === 'resume')) {
       this.waiting = 'none';
       const final = message.p[message.p.length - 1] ?? '';
@@ -121,13 +135,30 @@ export class AccelProxy {
     } else if (kind === 'breakpoint') {
       const bp = breakpointPacket(payload);
       if (bp && bp.type === 0) this.cache.forgetUnder(bp.addr, Math.max(bp.kind, 4));
+      if (bp && bp.type === 0 && this.bpSure) return this.early(payload);
     } else this.cache.invalidate();
     this.sentPayload = payload;
     this.forwarded++;
     this.log.debug('to the device', { packet: payload.slice(0, 40) });
     this.waiting = isResume(payload) ? 'resume' : 'reply';
     const overCalls = isRangeStep(payload) && this.stepHint() === 'next';
-    this.out.toAgent({ t: 'req', p: payload, ctx: { ...this.ctx }, ...(overCalls ? { calls: 'over' } : {}) });
+    const range = overCalls ? rangeOf(payload) : undefined;
+    const more = range && this.pieces ? this.pieces.after(range.end) : [];
+    this.out.toAgent({
+      t: 'req',
+      p: payload,
+      ctx: { ...this.ctx },
+      ...(overCalls ? { calls: 'over' } : {}),
+      ...(more.length > 0 ? { more } : {}),
+    });
+  }
+
+  // A software breakpoint at a stub that cannot fail it: OK now, the packet goes on in order (no round trip waited).
+  private early(payload: string): void {
+    this.answerHere('OK');
+    this.forwarded++;
+    this.earlyDue++;
+    this.out.toAgent({ t: 'req', p: payload, ctx: { ...this.ctx }, early: true });
   }
 
   // `Hg`/`Hc` of "any thread" or a thread listed at this stop: kept here, applied by the agent with the next request.

@@ -6,6 +6,7 @@ import { AccelDecoder, AccelFormatError, encodeAccel } from '../../protocol/rspA
 import type { RspTunnelOptions } from '../tunnel/rspTunnel';
 import type { StepHint } from '../stub/stubConnector';
 import { AccelProxy } from './accelProxy';
+import type { StepPieces } from './stepPieces';
 
 /**
  * GDB ⇄ [filter, e.g. the monitor interceptor] ⇄ AccelProxy ⇄ channel messages. `held`: GDB bytes that arrived
@@ -21,6 +22,7 @@ export function attachAccelProxy(
   rest: Buffer,
   stepHint: () => StepHint,
   hello: 'in-offer' | 'due',
+  pieces?: StepPieces,
 ): void {
   const toGdbSocket = (data: Buffer): void => {
     if (!socket.destroyed) socket.write(data);
@@ -36,6 +38,7 @@ export function attachAccelProxy(
     log,
     stepHint,
     hello,
+    pieces,
   );
   let fromGdb = (chunk: Buffer): void => proxy.fromGdb(chunk);
   if (makeFilter) {

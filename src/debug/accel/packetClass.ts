@@ -37,6 +37,14 @@ export function isRangeStep(payload: string): boolean {
   return payload.startsWith('vCont;') && payload.split(';').some((action) => action.startsWith('r'));
 }
 
+/** The range [start, end) of a vCont with one range-step action; undefined for every other packet. */
+export function rangeOf(payload: string): { start: number; end: number } | undefined {
+  if (!payload.startsWith('vCont;')) return undefined;
+  const ranges = payload.split(';').filter((action) => action.startsWith('r'));
+  const m = ranges.length === 1 ? /^r([0-9a-fA-F]+),([0-9a-fA-F]+)(:|$)/.exec(ranges[0]) : null;
+  return m ? { start: parseInt(m[1], 16), end: parseInt(m[2], 16) } : undefined;
+}
+
 /** The address and length of an `m` read. */
 export function memoryRead(payload: string): { addr: number; len: number } | undefined {
   const m = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(payload);

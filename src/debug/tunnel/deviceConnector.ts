@@ -4,6 +4,7 @@ import type { Logger } from '../../common/log';
 import type { ChannelKind } from '../../protocol/channels';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { loadStepPieces } from '../accel/stepPieces';
 import { attachReads } from './attachReads';
 import { deviceChannelError } from './deviceErrors';
 import { LossWatch } from './lossWatch';
@@ -49,7 +50,8 @@ export function deviceConnector(
         throw deviceChannelError(err, request.device, relay.relay);
       }
       const open = async (): Promise<Duplex> => loss.watch(await relay.openChannel(request.device, 'rsp'));
-      const tunnel = await openRspTunnel({ open, first, log, reads: await attachReads(request.elf) });
+      const [reads, pieces] = await Promise.all([attachReads(request.elf), loadStepPieces(request.elf)]);
+      const tunnel = await openRspTunnel({ open, first, log, reads, pieces });
       context.log(`Outpost: debugging ${request.device} through ${relay.relay} (local port ${tunnel.port})`);
       const onAbort = (): void => {
         loss.disarm();

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../../common/log';
 import { accelEnabled, type MemoryRange } from '../../protocol/rspAccel';
 import { attachAccelProxy } from '../accel/attachProxy';
 import { negotiateAccel } from '../accel/negotiate';
+import type { StepPieces } from '../accel/stepPieces';
 import type { SessionOutputs } from '../rsp/monitorInterceptor';
 import { RspParser } from '../rsp/packet';
 import type { StepHint } from '../stub/stubConnector';
@@ -39,6 +40,8 @@ export interface RspTunnelOptions {
   accelerate?: boolean;
   /** Memory GDB reads right after connecting (the ELF check's range, tunnel/attachReads.ts): asked for in the offer. */
   reads?: MemoryRange[];
+  /** The ELF's line table (accel/stepPieces.ts): a `next` then costs one range step per line, not one per piece. */
+  pieces?: StepPieces;
 }
 
 /** How long the offer waits for GDB's first packet (qSupported, sent as soon as GDB connects) to carry it along. */
@@ -146,7 +149,7 @@ async function acceleratedBridge(
     return;
   }
   log.info('accelerated RSP session');
-  attachAccelProxy(socket, channel, log, options.filter, held, rest, stepHint, 'in-offer');
+  attachAccelProxy(socket, channel, log, options.filter, held, rest, stepHint, 'in-offer', options.pieces);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 import { parseRangeStep } from '../../../src/agent/rspAccel/rangeStep';
 import { RangeStepper } from '../../../src/agent/rspAccel/rangeStepper';
 import type { StubClient } from '../../../src/agent/rspAccel/stubClient';
+import type { MemoryRange } from '../../../src/protocol/rspAccel';
 import { silentLogger } from '../../../src/common/log';
 
 const hex = (s: string): Uint8Array => Buffer.from(s.replace(/ /g, ''), 'hex');
@@ -90,8 +91,8 @@ class ScriptedStub {
       b.writeUInt32LE(({ 13: this.cpu.sp, 14: this.cpu.lr, 15: this.cpu.pc }[parseInt(reg[1], 16)] ?? 0) >>> 0);
       return b.toString('hex');
     }
-    const mem = /^m([0-9a-f]+),4$/.exec(p);
-    if (mem) return this.bytes.get(parseInt(mem[1], 16)) ?? '00bf00bf';
+    const mem = /^m([0-9a-f]+),([24])$/.exec(p);
+    if (mem) return (this.bytes.get(parseInt(mem[1], 16)) ?? '00bf00bf').slice(0, Number(mem[2]) * 2);
     const bp = /^([Zz])0,([0-9a-f]+),2$/.exec(p);
     if (bp) {
       const addr = parseInt(bp[2], 16);
@@ -217,5 +218,40 @@ describe('agent range stepper over calls (scripted stub)', () => {
     };
     assert.deepEqual(await stepper.run(range, 'over', false), ['T02thread:p01.01;']);
     assert.equal(stub.inserted.size, 0);
+  });
+
+  it('goes on into the line-table pieces GDB would step next when the PC falls through to them', async () => {
+    // [0x100, 0x108) with the call run over, then the pieces [0x108, 0x10c) and [0x10c, 0x110): one request.
+    const { stub, stepper } = program(0);
+    const more: MemoryRange[] = [
+      [0x108, 0x10c],
+      [0x10c, 0x110],
+    ];
+    assert.deepEqual(await stepper.run(range, 'over', false, more), ['T05thread:p01.01;']);
+    assert.equal(stub.cpu.pc, 0x110);
+    assert.equal(stub.inserted.size, 0);
+  });
+
+  it('goes on after a call run over whose return address is the next piece', async () => {
+    const { stub, stepper } = program(0);
+    await stepper.run(parseRangeStep('vCont;r100,106:p1.1;c:p1.-1')!, 'over', false, [[0x106, 0x10a]]);
+    assert.equal(stub.cpu.pc, 0x10a);
+  });
+
+  it('reports the stop to GDB when the PC reaches the next piece by a branch, or a breakpoint GDB set is there', async () => {
+    const jump = (cpu: Cpu): void => {
+      cpu.pc = cpu.pc === 0x104 ? 0x108 : cpu.pc + 2;
+    };
+    const stub = new ScriptedStub({ pc: 0x100, sp: 0x1000, lr: 0 }, jump, new Map());
+    const stepper = new RangeStepper(stub as unknown as StubClient, new Set(), () => false, silentLogger);
+    // 0x104 (a 2-byte instruction) branches to 0x108, the range's end: not a fall-through.
+    await stepper.run(range, 'over', false, [[0x108, 0x10c]]);
+    assert.equal(stub.cpu.pc, 0x108, 'a branch: GDB judges the frame and line');
+    const held = program(0, [0x108]);
+    await held.stepper.run(range, 'over', false, [[0x108, 0x10c]]);
+    assert.equal(held.stub.cpu.pc, 0x108);
+    const into = program(0);
+    await into.stepper.run(parseRangeStep('vCont;r100,102:p1.1;c:p1.-1')!, 'into', false, [[0x102, 0x104]]);
+    assert.equal(into.stub.cpu.pc, 0x102, 'pieces only with the `next` hint');
   });
 });

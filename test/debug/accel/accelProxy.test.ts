@@ -8,11 +8,17 @@ import { classifyPacket } from '../../../src/debug/accel/packetClass';
 import { encodePacket, RspParser } from '../../../src/debug/rsp/packet';
 import type { AccelMessage } from '../../../src/protocol/rspAccel';
 import type { StepHint } from '../../../src/debug/stub/stubConnector';
+import { StepPieces } from '../../../src/debug/accel/stepPieces';
 
 const SUPPORTED = 'qSupported:multiprocess+;swbreak+';
 const G = '11'.repeat(4 * 26);
 
-function rig(hint: StepHint = 'none', hello: 'in-offer' | 'due' = 'due') {
+function rig(
+  hint: StepHint = 'none',
+  hello: 'in-offer' | 'due' = 'due',
+  extra: { bpSure?: true } = {},
+  pieces?: StepPieces,
+) {
   const toAgent: AccelMessage[] = [];
   const gdbGot: string[] = [];
   const parser = new RspParser();
@@ -26,6 +32,7 @@ function rig(hint: StepHint = 'none', hello: 'in-offer' | 'due' = 'due') {
     silentLogger,
     () => hint,
     hello,
+    pieces,
   );
   const gdb = (...payloads: string[]): void => proxy.fromGdb(Buffer.concat(payloads.map(encodePacket)));
   const connect = (): void => {
@@ -46,6 +53,7 @@ function rig(hint: StepHint = 'none', hello: 'in-offer' | 'due' = 'due') {
         ],
         mem: [[0x381fff40, 'ab'.repeat(0x80)]],
       },
+      ...extra,
     });
   };
   return { proxy, toAgent, gdbGot, gdb, connect };
@@ -102,6 +110,54 @@ describe('accelerated RSP, operator side', () => {
     step.connect();
     step.gdb('vCont;r10000dd8,10000de6:p1.1;c:p1.-1');
     assert.deepEqual(step.toAgent.at(-1), { t: 'req', p: 'vCont;r10000dd8,10000de6:p1.1;c:p1.-1', ctx: {} });
+  });
+
+  it('pipelines Z0/z0 only at a stub the agent vouched for, and keeps the agent’s answers to them from GDB', () => {
+    const sure = rig('next', 'due', { bpSure: true });
+    sure.connect();
+    sure.gdb('QStartNoAckMode', 'z0,10000e36,2', 'vCont;s:p1.1');
+    const early = { t: 'req', p: 'z0,10000e36,2', ctx: {}, early: true };
+    assert.deepEqual(sure.toAgent.slice(1), [early, { t: 'req', p: 'vCont;s:p1.1', ctx: {} }], 'the step went at once');
+    assert.deepEqual(sure.gdbGot.slice(-1), ['OK'], 'GDB had its OK without a round trip');
+    sure.proxy.fromAgent({ t: 'rep', p: ['OK'] });
+    assert.deepEqual(sure.gdbGot.slice(-1), ['OK'], "the early rep is not GDB's stop reply");
+    sure.proxy.fromAgent({ t: 'rep', p: ['T05thread:p01.01;'] });
+    assert.deepEqual(sure.gdbGot.slice(-1), ['T05thread:p01.01;']);
+    sure.gdb('Z1,10000e36,2');
+    assert.equal(sure.gdbGot.at(-1), 'T05thread:p01.01;', 'a hardware breakpoint still waits for the stub');
+    const plain = rig('next');
+    plain.connect();
+    plain.gdb('z0,10000e36,2', 'vCont;s:p1.1');
+    assert.deepEqual(plain.toAgent.at(-1), { t: 'req', p: 'z0,10000e36,2', ctx: {} }, 'no bpSure: Z/z wait');
+  });
+
+  it('sends the pieces of the line table GDB would step through next with a `next` range step', () => {
+    const pieces = new StepPieces([
+      [
+        { address: 0x100, file: 'u:1', line: 9, isStmt: true, end: false },
+        { address: 0x104, file: 'u:1', line: 9, isStmt: false, end: false },
+        { address: 0x108, file: 'u:1', line: 12, isStmt: false, end: false },
+        { address: 0x10c, file: 'u:1', line: 10, isStmt: true, end: false },
+        { address: 0x110, file: 'u:1', line: 0, isStmt: false, end: true },
+      ],
+    ]);
+    const next = rig('next', 'due', {}, pieces);
+    next.connect();
+    next.gdb('vCont;r100,104:p1.1;c:p1.-1');
+    assert.deepEqual(next.toAgent.at(-1), {
+      t: 'req',
+      p: 'vCont;r100,104:p1.1;c:p1.-1',
+      ctx: {},
+      calls: 'over',
+      more: [
+        [0x104, 0x108],
+        [0x108, 0x10c],
+      ],
+    });
+    const step = rig('none', 'due', {}, pieces);
+    step.connect();
+    step.gdb('vCont;r100,104:p1.1;c:p1.-1');
+    assert.deepEqual(step.toAgent.at(-1), { t: 'req', p: 'vCont;r100,104:p1.1;c:p1.-1', ctx: {} }, 'step: GDB decides');
   });
 
   it('stops acknowledging after QStartNoAckMode', () => {

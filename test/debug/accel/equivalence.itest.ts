@@ -213,7 +213,12 @@ describe('RSP through the relay tunnel shows what the direct stub shows (registe
     const again = await both('restart → breakpoint in sensor_step', (p) => body(p.dc.restartRequest({})));
     assert.equal(again.frames[0].line, measureLine);
     await both('continue → breakpoint in report', (p) => body(p.dc.continueRequest(thread)));
-    await both('next', (p) => body(p.dc.nextRequest(thread)));
+    // A next that starts on a breakpoint (GDB steps off it: z0, step, Z0) over a line in several address ranges.
+    const off = await both('next from the breakpoint', (p) => body(p.dc.nextRequest(thread)));
+    assert.ok(off.frames[0].name === 'report' && (off.frames[0].line ?? 0) > reportLine);
+    // The last lines of report, whose code is split at -Og, and the return into the middle of the caller's line.
+    const out = await both('next to the end of report', (p) => body(p.dc.nextRequest(thread)));
+    assert.notEqual(out.frames[0].line, off.frames[0].line);
     await both('stepIn by instruction', (p) => body(p.dc.stepInRequest({ ...thread, granularity: 'instruction' })));
   });
 
