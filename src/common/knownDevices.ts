@@ -24,6 +24,11 @@ export interface DevicePinStore {
   list(relay: string): DevicePin[];
   /** Pins `publicKey` unless the device already has a pin; resolves with the pin in force afterwards. */
   pin(relay: string, device: string, publicKey: string): Promise<DevicePin>;
+  /**
+   * Moves the pin of `device` from `fromKey` to `toKey` (a signed key rotation), only while it is still `fromKey` (or
+   * absent); resolves with the pin in force afterwards, pinned now.
+   */
+  move(relay: string, device: string, fromKey: string, toKey: string): Promise<DevicePin>;
   /** Removes the pin of `device` on `relay`; resolves with what was removed. */
   forget(relay: string, device: string): Promise<DevicePin | undefined>;
 }
@@ -54,6 +59,20 @@ export function findPin(known: KnownDevices, relay: string, device: string): Dev
 export function withPin(known: KnownDevices, pin: DevicePin): KnownDevices {
   const scope = relayScope(pin.relay);
   return { ...known, [scope]: { ...known[scope], [pin.device]: { ...pin, relay: scope } } };
+}
+
+/** `known` with the pin of `device` moved to `toKey` if it is `fromKey` or absent; else `known` itself. */
+export function withMovedPin(
+  known: KnownDevices,
+  relay: string,
+  device: string,
+  fromKey: string,
+  toKey: string,
+  now: Date,
+): KnownDevices {
+  const existing = findPin(known, relay, device);
+  if (existing && existing.publicKey !== fromKey) return known;
+  return withPin(known, { relay, device, publicKey: toKey, firstSeen: now.toISOString() });
 }
 
 /** `known` without the pin of `device` on `relay`; a relay left with no pins disappears. */
@@ -128,6 +147,10 @@ export function memoryPinStore(): DevicePinStore {
       const existing = findPin(known, relay, device);
       if (existing) return existing;
       known = withPin(known, { relay, device, publicKey, firstSeen: new Date().toISOString() });
+      return findPin(known, relay, device) as DevicePin;
+    },
+    async move(relay, device, fromKey, toKey) {
+      known = withMovedPin(known, relay, device, fromKey, toKey, new Date());
       return findPin(known, relay, device) as DevicePin;
     },
     async forget(relay, device) {

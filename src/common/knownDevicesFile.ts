@@ -9,6 +9,7 @@ import {
   parseKnownDevices,
   relayScope,
   serializeKnownDevices,
+  withMovedPin,
   withoutPin,
   withPin,
   type DevicePin,
@@ -56,6 +57,11 @@ export function knownDevicesFile(file: string = knownDevicesPath()): DevicePinSt
         if (existing) return { known, result: existing };
         const pin: DevicePin = { relay: relayScope(relay), device, publicKey, firstSeen: new Date().toISOString() };
         return { known: withPin(known, pin), result: pin };
+      }),
+    move: (relay, device, fromKey, toKey) =>
+      update(file, (known) => {
+        const moved = withMovedPin(known, relay, device, fromKey, toKey, new Date());
+        return { known: moved, result: findPin(moved, relay, device) as DevicePin };
       }),
     forget: (relay, device) =>
       update(file, (known) => {

@@ -1,5 +1,6 @@
 // The operator's client (CLI, debug adapter, extension): control requests, fleet events and E2E channels to devices.
-import { keyChangedMessage, type DevicePin, type DevicePinStore } from '../common/knownDevices';
+import { parseKeyRotation, pinMoveFault, type KeyRotation } from '../common/keyRotation';
+import { keyChangedMessage, keyTail, type DevicePin, type DevicePinStore } from '../common/knownDevices';
 import { knownDevicesFile, KnownDevicesError } from '../common/knownDevicesFile';
 import { silentLogger, type Logger } from '../common/log';
 import type { ChannelKind } from '../protocol/channels';
@@ -25,6 +26,11 @@ export interface OperatorOptions {
    * or `~/.config/outpost/known_devices.json`, shared by the CLI, the debug adapter and the extension.
    */
   devicePins?: DevicePinStore;
+  /**
+   * Tells the person one line that is not an error (a pin moved along a device's signed key rotation). Default:
+   * stderr; the extension passes its output channel.
+   */
+  notify?: (line: string) => void;
 }
 
 /** An operator's session with the relay. */
@@ -50,12 +56,16 @@ export interface OperatorClient {
 
 class Client implements OperatorClient {
   private readonly deviceKeys = new Map<string, string>();
+  /** The signed key rotations devices.get listed with each key in deviceKeys. */
+  private readonly deviceRotations = new Map<string, KeyRotation[]>();
 
   constructor(
     private readonly conn: Connection,
     private readonly identity: Identity,
     private readonly relay: string,
     private readonly pins: DevicePinStore,
+    private readonly log: Logger,
+    private readonly notify: (line: string) => void,
   ) {}
 
   get rttMs(): number | undefined {
@@ -104,7 +114,7 @@ class Client implements OperatorClient {
     } catch (e) {
       throw unusablePins(e);
     }
-    if (pinned && pinned.publicKey !== keyText) throw keyChanged(this.relay, pinned, keyText);
+    if (pinned && pinned.publicKey !== keyText) pinned = await this.followRotation(device, pinned, keyText);
     const channel = await this.openEncrypted(device, kind, keyText);
     if (pinned) return channel;
     try {
@@ -117,6 +127,29 @@ class Client implements OperatorClient {
       throw e;
     }
     return channel;
+  }
+
+  /**
+   * The relay lists another key than the pinned one: the pin moves only along rotations signed by the pinned key
+   * (and each new key), else DEVICE_KEY_CHANGED as for any other key. Resolves with the moved pin.
+   */
+  private async followRotation(device: string, pinned: DevicePin, keyText: string): Promise<DevicePin> {
+    const question = { relay: this.relay, device, pinnedKey: pinned.publicKey, presentedKey: keyText };
+    const fault = pinMoveFault(question, this.deviceRotations.get(device) ?? []);
+    if (fault) {
+      this.log.warn('device key differs from the pinned key', { device, why: fault });
+      throw keyChanged(this.relay, pinned, keyText);
+    }
+    const moved = await this.pins.move(this.relay, device, pinned.publicKey, keyText).catch((e: unknown) => {
+      throw unusablePins(e);
+    });
+    if (moved.publicKey !== keyText) throw keyChanged(this.relay, moved, keyText);
+    const line =
+      `device "${device}" rotated its key (${keyTail(pinned.publicKey)} -> ${keyTail(keyText)}, signed by the ` +
+      `pinned key): the pin moved to the new key`;
+    this.log.info('pin moved along a signed key rotation', { device });
+    this.notify(line);
+    return moved;
   }
 
   private openEncrypted(device: string, kind: ChannelKind, keyText: string): Promise<Channel> {
@@ -135,7 +168,10 @@ class Client implements OperatorClient {
         throw new RelayError('DEVICE_UNKNOWN', `no device named ${device}`);
       throw e;
     }
+    const listed = (info as { keyRotations?: unknown }).keyRotations;
+    const rotations = Array.isArray(listed) ? listed.map(parseKeyRotation).filter((r) => r !== undefined) : [];
     this.deviceKeys.set(device, info.publicKey);
+    this.deviceRotations.set(device, rotations);
     return info.publicKey;
   }
 }
@@ -159,5 +195,6 @@ export async function connectOperator(options: OperatorOptions): Promise<Operato
   });
   // A first RTT sample right away; errors surface through onClose, not here.
   conn.ping().catch(() => undefined);
-  return new Client(conn, options.identity, options.relay, options.devicePins ?? knownDevicesFile());
+  const notify = options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
+  return new Client(conn, options.identity, options.relay, options.devicePins ?? knownDevicesFile(), log, notify);
 }

@@ -7,12 +7,15 @@ import { mayCall, mayOpen } from '../protocol/roles';
 /** The authenticated side of a connection, as authorisation sees it. */
 export type Principal = { kind: 'device'; name: string } | { kind: 'operator'; name: string; role: Role };
 
+/** What a device key may call: who it is, and the rotation of its own key (signed by it, docs/protocol.md §4). */
+const deviceMethods: readonly string[] = ['whoami', 'devices.rotateKey'];
+
 /**
- * May `who` call `method`? Contract methods follow the protocol's role table (devices: whoami only); methods
+ * May `who` call `method`? Devices only `deviceMethods`; contract methods follow the protocol's role table; methods
  * other parts add name their roles in `extraRoles`. Unknown methods are refused.
  */
 export function mayCallMethod(who: Principal, method: string, extraRoles?: readonly Role[]): boolean {
-  if (who.kind === 'device') return method === 'whoami';
+  if (who.kind === 'device') return deviceMethods.includes(method);
   if (isMethodName(method)) return mayCall(who.role, method);
   return extraRoles?.includes(who.role) ?? false;
 }

@@ -36,9 +36,13 @@ describe('relay authorisation', () => {
     assert.equal(mayCallMethod(op('admin'), 'operators.add'), true);
   });
 
-  it('lets devices call whoami only', () => {
+  it('lets devices call whoami and the rotation of their own key only', () => {
     assert.equal(mayCallMethod(device, 'whoami'), true);
+    assert.equal(mayCallMethod(device, 'devices.rotateKey'), true);
     assert.equal(mayCallMethod(device, 'devices.list'), false);
+    assert.equal(mayCallMethod(device, 'operators.setRole', ['admin']), false);
+    for (const role of ['admin', 'deployer', 'debugger', 'viewer'] as const)
+      assert.equal(mayCallMethod(op(role), 'devices.rotateKey'), false, role);
   });
 
   it('authorises methods outside the contract by the roles their handler names', () => {

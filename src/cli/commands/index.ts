@@ -12,6 +12,7 @@ import deploymentShow from './deploymentShow';
 import demo from './demo';
 import deviceAdd from './deviceAdd';
 import deviceRm from './deviceRm';
+import deviceRotateKey from './deviceRotateKey';
 import devices from './devices';
 import devicesForget from './devicesForget';
 import enrollTokenCreate from './enrollTokenCreate';
@@ -36,6 +37,7 @@ export const commands: readonly Command[] = [
   devicesForget,
   deviceAdd,
   deviceRm,
+  deviceRotateKey,
   operators,
   operatorAdd,
   operatorRm,

@@ -2,6 +2,7 @@
 import { CloseCode } from '../../protocol/closeCodes';
 import { MAX_JSON_PAYLOAD } from '../../protocol/frame';
 import { deviceInfo } from '../deviceInfo';
+import { KEY_ROTATIONS_LISTED } from '../store/keyRotationsRepo';
 import { StoreConflictError } from '../store/store';
 import { ControlError, type ControlHandler } from './handler';
 import { paramsOf } from './params';
@@ -39,14 +40,18 @@ export const devicesList: ControlHandler = {
   },
 };
 
-/** One device by name (what a client needs before an E2E open, whatever the fleet's size); NOT_FOUND if unknown. */
+/**
+ * One device by name (what a client needs before an E2E open, whatever the fleet's size); NOT_FOUND if unknown.
+ * With `keyRotations`: its latest signed key rotations, oldest first, so an operator can follow its pin.
+ */
 export const devicesGet: ControlHandler = {
   method: 'devices.get',
   async handle(ctx, _peer, params) {
     const { name } = paramsOf('devices.get', params);
     const record = await ctx.store.devices.byName(name);
     if (!record) throw new ControlError('NOT_FOUND', `no device named "${name}"`);
-    return deviceInfo(record, ctx.hub.device(name));
+    const keyRotations = await ctx.store.keyRotations.list(name, KEY_ROTATIONS_LISTED);
+    return { ...deviceInfo(record, ctx.hub.device(name)), keyRotations };
   },
 };
 

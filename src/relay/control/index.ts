@@ -1,5 +1,6 @@
 // The table of control methods the relay answers; a new area adds its handlers here.
 import { auditList } from './audit';
+import { devicesRotateKey } from './deviceKeyRotation';
 import { devicesAdd, devicesGet, devicesList, devicesRemove } from './devices';
 import { enrollCreate } from './enroll';
 import { fleetSubscribe } from './fleetSubscribe';
@@ -16,6 +17,7 @@ export const controlHandlers: ReadonlyMap<string, ControlHandler> = new Map(
     devicesGet,
     devicesAdd,
     devicesRemove,
+    devicesRotateKey,
     operatorsAdd,
     operatorsList,
     operatorsRemove,

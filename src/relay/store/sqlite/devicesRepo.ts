@@ -22,7 +22,8 @@ export const devicesMigrations: Migration[] = [
   },
 ];
 
-interface DeviceRow {
+/** A row of the devices table. */
+export interface DeviceRow {
   name: string;
   public_key: string;
   tags: string;

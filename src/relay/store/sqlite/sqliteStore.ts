@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../store';
 import { auditMigrations, SqliteAuditRepo } from './auditRepo';
 import { devicesMigrations, SqliteDevicesRepo } from './devicesRepo';
+import { keyRotationsMigrations, SqliteKeyRotationsRepo } from './keyRotationsRepo';
 import { migrate, type Migration } from './migrate';
 import { operatorsMigrations, SqliteOperatorsRepo } from './operatorsRepo';
 import { SqliteTokensRepo, tokensMigrations } from './tokensRepo';
@@ -15,6 +16,7 @@ export const allMigrations: readonly Migration[] = [
   ...operatorsMigrations,
   ...tokensMigrations,
   ...auditMigrations,
+  ...keyRotationsMigrations,
 ];
 
 /** The file name of the database inside the data directory. */
@@ -23,12 +25,14 @@ export const databaseFileName = 'relay.db';
 /** A Store backed by `DATA/relay.db`; `db` is exposed so other concerns can build their repositories on it. */
 export class SqliteStore implements Store {
   readonly devices: SqliteDevicesRepo;
+  readonly keyRotations: SqliteKeyRotationsRepo;
   readonly operators: SqliteOperatorsRepo;
   readonly tokens: SqliteTokensRepo;
   readonly audit: SqliteAuditRepo;
 
   private constructor(readonly db: Database.Database) {
     this.devices = new SqliteDevicesRepo(db);
+    this.keyRotations = new SqliteKeyRotationsRepo(db);
     this.operators = new SqliteOperatorsRepo(db);
     this.tokens = new SqliteTokensRepo(db);
     this.audit = new SqliteAuditRepo(db);
