@@ -86,7 +86,8 @@ export class RangeStepper {
       }
       const next = pieces[0];
       if (move === 'report' && next && before !== undefined && pc === current.end && pc === next[0]) {
-        const onward = !this.interrupted && isPlainStepStop(last(packets)) && !this.breakpoints.has(pc);
+        const onward =
+          !this.interrupted && !this.closed() && isPlainStepStop(last(packets)) && !this.breakpoints.has(pc);
         if (onward && (await this.fellThrough(before, pc))) {
           current = { ...current, start: next[0], end: next[1] };
           pieces = pieces.slice(1);
