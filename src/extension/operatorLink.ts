@@ -15,7 +15,8 @@ export interface OperatorRelayLink extends RelayLink {
 export function operatorConnector(log: Logger): RelayConnector {
   return async ({ relay, identity }) => {
     const { connectOperator } = await import(/* webpackMode: "eager" */ '../link/operatorClient');
-    const client = await connectOperator({ relay, identity, log });
+    // A pin that followed a device's signed key rotation is said once, in the Outpost output (not on stderr).
+    const client = await connectOperator({ relay, identity, log, notify: (line) => log.warn(line) });
     const link: OperatorRelayLink = {
       client,
       request: (method, params) => client.request(method, params),

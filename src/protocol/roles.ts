@@ -29,7 +29,7 @@ export function mayOpen(role: Role, kind: ChannelKind): boolean {
   return channelRoles[kind].includes(role);
 }
 
-/** May an operator with `role` call `method`? Devices may call only `whoami`. */
+/** May an operator with `role` call `method`? (Devices may call only `whoami` and `devices.rotateKey`: authz.ts.) */
 export function mayCall(role: Role, method: MethodName): boolean {
   return methodRoles[method].includes(role);
 }
