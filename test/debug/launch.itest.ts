@@ -63,8 +63,10 @@ describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', funct
   it('restarts through the stub: the firmware boots again and stops at main', async () => {
     await launch();
     await stops.next();
+    // Counted before the continue: the firmware can print its ready line before the continue reply arrives.
+    const booted = dev.lines.length;
     await dc.continueRequest({ threadId: 1 });
-    await dev.waitFor(/9\.8\.7 ready/);
+    await dev.waitFor(/9\.8\.7 ready/, 15_000, booted);
     await dc.customRequest('restart', {});
     const stop = await stops.next();
     assert.equal(stop.body.reason, 'entry');
