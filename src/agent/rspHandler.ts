@@ -51,8 +51,10 @@ export function createRspHandler(env: NodeJS.ProcessEnv = process.env): ChannelH
     }
     stub.setNoDelay(true);
     const channel = request.accept();
-    debugMark?.set(request.operator);
     const sessionLog = log.child('rsp');
+    // Listened for from the start: the relay link can drop before the session's first byte.
+    channel.on('error', (err) => sessionLog.warn('rsp channel ended with an error', { error: err.message }));
+    debugMark?.set(request.operator);
     sessionLog.info('debug session opened', { operator: request.operator });
     const session = accelEnabled(env)
       ? firstBytes(channel).then(({ hello, bytes, first }) =>
@@ -176,8 +178,7 @@ function endOfSession(channel: Channel, stub: Socket, log: Logger, end: SessionE
       if (!channel.destroyed) channel.end();
       resolve();
     });
-    channel.on('error', (err) => log.warn('rsp channel ended with an error', { error: err.message }));
-    channel.on('close', () => {
+    const onChannelClosed = (): void => {
       if (stub.destroyed) return resolve();
       end.release();
       const release = (): void => {
@@ -191,6 +192,9 @@ function endOfSession(channel: Channel, stub: Socket, log: Logger, end: SessionE
         if (outcome !== 'detached') log.warn('GDB stub did not confirm the detach', { outcome });
         release();
       });
-    });
+    };
+    // The channel may have closed before its first byte (nothing to tell pipe from accelerated yet).
+    if (channel.destroyed) onChannelClosed();
+    else channel.once('close', onChannelClosed);
   });
 }

@@ -105,6 +105,40 @@ describe('rsp detach (real QEMU stub)', function () {
     assert.equal(await running(), true, 'and keeps running');
   });
 
+  it('resumes the target when the operator vanishes before sending a byte (QEMU halts on the connection alone)', async () => {
+    assert.equal(await waitRunning(true), true, 'firmware runs before anyone attaches');
+    const { vanish } = await session();
+    await vanish();
+    assert.equal(await waitRunning(true), true, 'agent detached: the core runs again');
+    await sleep(300);
+    assert.equal(await running(), true, 'and keeps running');
+  });
+
+  it("survives its own relay link dropping before the session's first byte, and the target runs on", async () => {
+    // A second agent for the same stub, its relay link through a tap the test can cut.
+    const agentTap = await WireTap.start(fx.relay.port);
+    taps.push(agentTap);
+    const second = new Agent({
+      relay: agentTap.url,
+      identity: await fx.addDevice('qemu-2'),
+      target: new GdbServerTarget('127.0.0.1', gdbPort),
+      log: silentLogger,
+    });
+    try {
+      await second.start();
+      await second.whenConnected();
+      const operator = await fx.operator(debuggerId);
+      const channel = await operator.openChannel('qemu-2', 'rsp');
+      channel.on('error', () => undefined);
+      await agentTap.close();
+      assert.equal(await waitRunning(true), true, 'agent detached: the core runs again');
+      await sleep(300);
+      assert.equal(await running(), true, 'and keeps running');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('leaves a running target running when the operator vanishes mid-continue (no stray byte halts it again)', async () => {
     const { rsp, vanish } = await session();
     await attach(rsp);
