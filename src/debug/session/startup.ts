@@ -68,6 +68,7 @@ export async function connect(
   let gdb: GdbProcess | undefined;
   let endpoint: StubEndpoint | undefined;
   let attached = false;
+  let lost: string | undefined;
   const abort = new AbortController();
   try {
     gdb = await GdbProcess.start({
@@ -94,6 +95,8 @@ export async function connect(
       trace: args.trace,
     });
     const ep = endpoint;
+    // The reason beats GDB's own words ("Remote connection closed") if the link drops while starting up.
+    ep.onLost?.((why) => (lost ??= `the connection to the GDB server at ${ep.description} closed (${why})`));
     // A launch that could not reset after flashing would leave the device half-done: refuse before touching it.
     if (args.request === 'launch') resetPlan(ep.kind, ep.description, args);
     const patience = await applyPatience(g, linkPatience(ep.linkRttMs, args.gdbTimeoutMs), trace);
@@ -130,7 +133,9 @@ export async function connect(
     return { ctx, registry, trace, haltedAt, patience };
   } catch (err) {
     await teardown(gdb, endpoint, trace, attached);
-    throw err;
+    // GDB dying closes the tunnel too: then GDB's exit is the news, not the channel it took down with it.
+    const gdbDied = err instanceof DebugError && err.code === ErrorCode.GdbExited;
+    throw lost === undefined || gdbDied ? err : new DebugError(ErrorCode.StubUnreachable, lost);
   }
 }
 

@@ -38,20 +38,25 @@ export function deviceConnector(
     async open(request, context) {
       const relay = await session(request);
       const loss = new LossWatch();
+      // Read before the channel opens: nothing would listen to a channel failing while the ELF is read.
+      const [reads, pieces] = await Promise.all([attachReads(request.elf), loadStepPieces(request.elf)]);
       let first: Duplex;
       // Opening the channel is a round trip to the device through the relay (OPEN, the agent's answer): the one
       // measure of the link the session has before GDB talks to the stub, which sizes its timeouts from it.
       const openedAt = performance.now();
       let linkRttMs: number;
       try {
-        first = loss.watch(await relay.openChannel(request.device, 'rsp'));
+        first = await relay.openChannel(request.device, 'rsp');
         linkRttMs = Math.round(performance.now() - openedAt);
       } catch (err) {
         throw deviceChannelError(err, request.device, relay.relay);
       }
-      const open = async (): Promise<Duplex> => loss.watch(await relay.openChannel(request.device, 'rsp'));
-      const [reads, pieces] = await Promise.all([attachReads(request.elf), loadStepPieces(request.elf)]);
-      const tunnel = await openRspTunnel({ open, first, log, reads, pieces });
+      const open = (): Promise<Duplex> =>
+        relay.openChannel(request.device, 'rsp').catch((err: unknown) => {
+          throw deviceChannelError(err, request.device, relay.relay);
+        });
+      const onLost = (why: string): void => loss.lose(why);
+      const tunnel = await openRspTunnel({ open, first, log, reads, pieces, onLost });
       context.log(`Outpost: debugging ${request.device} through ${relay.relay} (local port ${tunnel.port})`);
       const onAbort = (): void => {
         loss.disarm();

@@ -24,8 +24,13 @@ export interface RspTunnel {
 export interface RspTunnelOptions {
   /** Opens a fresh rsp channel to the device (one per GDB connection: the device serves one session at a time). */
   open(): Promise<Duplex>;
-  /** A channel opened already (so a refusal shows before GDB starts); used for the first connection. */
+  /** A channel opened already (so a refusal shows before GDB starts); used for the first connection if still open. */
   first?: Duplex;
+  /**
+   * The device side went away under a connected GDB: its channel closed while GDB was still connected, or no
+   * channel could be opened for it. Not called when GDB leaving closed the channel.
+   */
+  onLost?(why: string): void;
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -43,6 +48,9 @@ export interface RspTunnelOptions {
   /** The ELF's line table (accel/stepPieces.ts): a `next` then costs one range step per line, not one per piece. */
   pieces?: StepPieces;
 }
+
+/** What a channel that closed under a connected GDB without an error is reported as. */
+export const CHANNEL_ENDED = 'the device ended the debug channel';
 
 /** How long the offer waits for GDB's first packet (qSupported, sent as soon as GDB connects) to carry it along. */
 const FIRST_PACKET_MS = 1000;
@@ -69,10 +77,18 @@ function bridge(
     socket.destroy();
     channel.destroy();
   };
+  // GDB still connected means the device side ended first (GDB leaving destroys its socket before the channel).
+  const deviceEnded = (why: string): void => {
+    if (!socket.destroyed) options.onLost?.(why);
+    socket.destroy();
+  };
   socket.once('error', end('gdb'));
-  channel.once('error', end('device'));
+  channel.once('error', (err: Error) => {
+    deviceEnded(err.message);
+    end('device')(err);
+  });
   socket.once('close', () => channel.destroy());
-  channel.once('close', () => socket.destroy());
+  channel.once('close', () => deviceEnded(CHANNEL_ENDED));
   if (!(options.accelerate ?? accelEnabled())) return plainBridge(socket, channel, options.filter);
   acceleratedBridge(socket, channel, log, options, stepHint).catch((err: unknown) => end('device')(err as Error));
 }
@@ -159,6 +175,8 @@ async function acceleratedBridge(
 export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunnel> {
   const log = options.log ?? silentLogger;
   let spare = options.first;
+  // Until GDB connects nobody else listens on the channel opened ahead; its failure only means opening another.
+  spare?.once('error', (err: Error) => log.info('the rsp channel opened ahead failed', { reason: err.message }));
   const live = new Set<Socket>();
   const channels = new Set<Duplex>();
   let sessions = 0;
@@ -175,7 +193,8 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
     }
     sessions++;
     socket.once('close', () => sessions--);
-    const ready = spare ? Promise.resolve(spare) : options.open();
+    // A channel opened ahead may have died meanwhile (relay restarted, device reconnected): open a fresh one.
+    const ready = spare && !spare.destroyed ? Promise.resolve(spare) : options.open();
     spare = undefined;
     ready.then(
       (channel) => {
@@ -186,6 +205,7 @@ export async function openRspTunnel(options: RspTunnelOptions): Promise<RspTunne
       },
       (err: unknown) => {
         log.warn('cannot open an rsp channel for a GDB connection', { reason: (err as Error).message });
+        options.onLost?.((err as Error).message);
         refuse(socket, (err as Error).message);
       },
     );
