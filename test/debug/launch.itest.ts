@@ -76,6 +76,27 @@ describe('debug adapter: launch flashes and resets (QEMU, gdb-multiarch)', funct
     await dev.waitFor(/boot: u5-sensor 9\.8\.7 /, 15_000, from);
   });
 
+  it('shows how far the flash is: progress updates name the section and count up to the whole image', async () => {
+    const updates: DebugProtocol.ProgressUpdateEvent['body'][] = [];
+    dc.on('progressUpdate', (e: DebugProtocol.ProgressUpdateEvent) => updates.push(e.body));
+    await dc.initializeRequest({ adapterID: 'outpost', pathFormat: 'path', supportsProgressReporting: true });
+    const args = attachArgs(dev, next, logFile) as DebugProtocol.LaunchRequestArguments;
+    await Promise.all([dc.waitForEvent('initialized'), dc.launchRequest(args)]);
+    const flashing = updates.filter((u) => /^flashing \./.test(u.message ?? ''));
+    assert.ok(flashing.length >= 2, `updates while flashing: ${JSON.stringify(updates)}`);
+    assert.match(flashing[0].message ?? '', /^flashing \.vectors: 0\.0 of \d+\.\d KiB$/);
+    assert.ok(flashing.some((u) => /^flashing \.text: /.test(u.message ?? '')));
+    const percents = flashing.map((u) => u.percentage ?? -1);
+    assert.deepEqual(
+      [...percents].sort((a, b) => a - b),
+      percents,
+      'never goes back',
+    );
+    assert.ok(percents[percents.length - 1] >= 90, `ends near the whole image: ${percents.join(', ')}`);
+    await dc.configurationDoneRequest();
+    assert.equal((await stops.next()).body.reason, 'entry');
+  });
+
   it('refuses to flash a GDB server of unknown kind it could not reset; the old firmware keeps running', async () => {
     await dc.initializeRequest();
     const args = attachArgs(dev, next, logFile, { stubKind: undefined }) as DebugProtocol.LaunchRequestArguments;

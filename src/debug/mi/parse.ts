@@ -49,7 +49,9 @@ function parseRecord(text: string): MiRecord {
   const repeated = new Set<string>();
   while (p.pos < text.length) {
     expect(p, ',');
-    addResult(p, results, repeated);
+    // GDB's `+download,{section=…,total-sent=…}` is a tuple where the grammar wants results: take its fields.
+    if (text[p.pos] === '{') parseTuple(p, results, repeated);
+    else addResult(p, results, repeated);
   }
   if (sigil === '^') return { kind: 'result', token, cls, results };
   return { kind: asyncKinds[sigil], token, cls, results };
@@ -91,10 +93,8 @@ function parseValue(p: Cursor): MiValue {
   throw new Error(`expected a value at ${p.pos}`);
 }
 
-function parseTuple(p: Cursor): MiTuple {
+function parseTuple(p: Cursor, tuple: MiTuple = {}, repeated = new Set<string>()): MiTuple {
   expect(p, '{');
-  const tuple: MiTuple = {};
-  const repeated = new Set<string>();
   if (p.text[p.pos] === '}') {
     p.pos++;
     return tuple;

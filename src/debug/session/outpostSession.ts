@@ -80,7 +80,7 @@ export class OutpostDebugSession extends DebugSession {
     const io = {
       sendEvent: (e: DebugProtocol.Event) => this.sendEvent(e),
       output: (t: string, c?: OutputCategory) => this.output(t, c),
-      progress: (message: string) => shown.update(message),
+      progress: (message: string, percentage?: number) => shown.update(message, percentage),
     };
     const run = async (): Promise<void> => {
       const args = parseDebugArgs(request, raw);

@@ -24,6 +24,7 @@ import { References } from './references';
 import { TargetControl } from './targetControl';
 import { GDB_SESSION_SETTINGS, tuneForLink } from './linkTuning';
 import { describePatience, linkPatience, type LinkPatience } from './linkPatience';
+import { FlashProgress, loadableBytes } from './flashProgress';
 import { mapSources } from './sourceMap';
 import { openMiTrace, type MiTrace } from './trace';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -53,7 +54,7 @@ export async function connect(
     sendEvent(e: DebugProtocol.Event): void;
     output(text: string, category?: OutputCategory): void;
     /** The phase the start-up is in, for a progress indicator (a slow link makes each one take seconds). */
-    progress?(message: string): void;
+    progress?(message: string, percentage?: number): void;
   },
   onStopHandlerError: (err: unknown) => void,
 ): Promise<Connected> {
@@ -120,6 +121,13 @@ export async function connect(
     for (const cmd of args.initCommands) await g.send(consoleCommand(cmd));
     if (args.request === 'launch') {
       io.output(`loading ${args.executable} through ${ep.description}\n`, 'console');
+      const image = readElf(args.executable);
+      const flash = new FlashProgress(image && loadableBytes(image));
+      g.onAsync((r) => {
+        if (r.kind !== 'status' || r.cls !== 'download') return;
+        const status = flash.feed(r.results);
+        if (status) io.progress?.(status.message, status.percentage);
+      });
       await g.send(targetDownload(), { timeoutMs: patience.loadMs }).catch((err: unknown) => {
         throw new DebugError(ErrorCode.LoadFailed, `loading ${args.executable} failed: ${errorText(err)}`);
       });

@@ -44,7 +44,13 @@ describe('parseMiLine', () => {
       results: { reason: 'breakpoint-hit', bkptno: '1', 'thread-id': '1', 'stopped-threads': 'all' },
     });
     assert.equal(parseMiLine('=thread-group-added,id="i1"').kind, 'notify');
-    assert.equal(parseMiLine('+download,{section=".text",section-size="100"}').kind, 'unparsed');
+    // GDB writes its load progress as a bare tuple where results belong: its fields become the record's.
+    assert.deepEqual(parseMiLine('11+download,{section=".text",section-sent="512",total-size="900"}'), {
+      kind: 'status',
+      token: 11,
+      cls: 'download',
+      results: { section: '.text', 'section-sent': '512', 'total-size': '900' },
+    });
     assert.equal(parseMiLine('+download,section=".text"').kind, 'status');
     assert.deepEqual(parseMiLine('*running,thread-id="all"'), {
       kind: 'exec',
