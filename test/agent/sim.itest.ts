@@ -115,6 +115,24 @@ describe('sim target (QEMU mps2-an505)', function () {
     assert.equal(after.length, 3);
   });
 
+  it('resumes a core that halts on a leftover breakpoint just after the debugger vanished while it ran', async () => {
+    const sim = await boot();
+    const nm = await new Promise<string>((resolve, reject) =>
+      execFile('arm-none-eabi-nm', [fw.elf], (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    const addr = Number.parseInt(/^([0-9a-f]+) [tT] sum_readings$/m.exec(nm)![1], 16) & ~1;
+    const socket = await sim.connectGdb();
+    const rsp = new RspClient(socket);
+    let answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
+    if (answer.startsWith('T')) answer = await rsp.next();
+    assert.equal(await rsp.request(`Z0,${addr.toString(16)},2`), 'OK');
+    rsp.send('$c#63'); // running, breakpoint inserted; the next reading halts the core
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy(); // vanishes while the core runs: the check at close sees it running, then it halts
+    const after = await collectLines(sim.uart, READING, 3, 20_000);
+    assert.equal(after.length, 3);
+  });
+
   it('changes the log rate with `set interval_ms`', async () => {
     const sim = await boot();
     const before = readingTimes(await collectLines(sim.uart, READING, 3));

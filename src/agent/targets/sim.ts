@@ -49,6 +49,9 @@ interface Running {
   startedAt: number;
 }
 
+/** After the last debugger connection closes, when the core is checked again for having been left halted. */
+const LEFT_HALTED_RECHECK_MS = [1000, 5000];
+
 /**
  * A simulated STM32U5-class device. start() boots QEMU on the firmware (running, not halted) and resolves when
  * its GDB stub listens; a QEMU that dies unexpectedly is restarted with backoff. Emits 'crashed' ({code,
@@ -58,7 +61,7 @@ interface Running {
  * When the last GDB connection from connectGdb() closes and the core is still halted (a debugger that vanished
  * without detaching, e.g. a dropped link), the simulator resumes it: a device in the field keeps running. It does
  * so through a fresh stub connection and a detach, which also removes the breakpoints the debugger left in QEMU
- * (a plain `cont` would run into the next one and halt again).
+ * (a plain `cont` would run into the next one and halt again); it looks again 1 s and 5 s later.
  *
  * QEMU runs in a process group of its own: a Ctrl-C in the terminal reaches only this process, which then stops
  * QEMU itself (a QEMU killed by the terminal first would look like a crash and be restarted). It is killed if
@@ -175,7 +178,15 @@ export class SimTarget extends EventEmitter implements Target {
     this.openGdbSockets++;
     socket.once('close', () => {
       this.openGdbSockets--;
-      if (this.openGdbSockets === 0) this.resumeIfHalted();
+      if (this.openGdbSockets !== 0) return;
+      this.resumeIfHalted();
+      // Looked at again shortly after: a core resumed by the session's detach can halt at once on a breakpoint
+      // the debugger left (seen once in a long-partition run), and nothing else would ever resume it.
+      for (const ms of LEFT_HALTED_RECHECK_MS) {
+        setTimeout(() => {
+          if (this.openGdbSockets === 0) this.resumeIfHalted();
+        }, ms).unref();
+      }
     });
     return socket;
   }
