@@ -12,6 +12,9 @@ const STORE_OPCODES: Record<number, number> = { 8: 0x7001, 16: 0x8001, 32: 0x600
 /** xPSR IT/ICI bits: cleared for the step so the store cannot be skipped as part of an IT block. */
 const XPSR_IT_BITS = 0x0600fc00;
 
+/** Steps tried when the core reports a stop without having executed the store. */
+const STEP_ATTEMPTS = 3;
+
 const hex = (n: number | bigint): string => '0x' + n.toString(16);
 
 /**
@@ -43,14 +46,37 @@ export async function storeOnCore(ctx: SessionContext, address: number, value: b
     await evaluate(`$r0 = ${hex(address)}`);
     await evaluate(`$r1 = ${hex(value)}`);
     await evaluate(`$xpsr = ${hex(saved.xpsr & ~XPSR_IT_BITS)}`);
-    const stopped = ctx.control.nextStop(ctx.args.gdbTimeoutMs, `the write to ${hex(address)} did not complete`);
-    await ctx.gdb.send(execStep(THREAD_ID, true));
-    await stopped;
+    await stepTheStore(ctx, address, saved.pc, evaluate);
   } finally {
     await writeMemory(ctx, { memoryReference: hex(saved.pc), data: code.data });
     await evaluate(`$pc = ${hex(saved.pc)}`);
     await evaluate(`$xpsr = ${hex(saved.xpsr)}`);
     await evaluate(`$r0 = ${saved.r0}`);
     await evaluate(`$r1 = ${saved.r1}`);
+  }
+}
+
+/**
+ * Single-steps the store at `pc` and checks that it ran: the PC must have moved past it. A step that stops without
+ * executing anything (the PC unchanged) is tried again; a core that went elsewhere fails the write, saying where.
+ */
+async function stepTheStore(
+  ctx: SessionContext,
+  address: number,
+  pc: number,
+  evaluate: (expression: string) => Promise<string>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stopped = ctx.control.nextStop(ctx.args.gdbTimeoutMs, `the write to ${hex(address)} did not complete`);
+    await ctx.gdb.send(execStep(THREAD_ID, true));
+    await stopped;
+    const now = Number(await evaluate('(unsigned int)$pc'));
+    if (now === pc + 2) return;
+    if (now !== pc || attempt === STEP_ATTEMPTS) {
+      throw new DebugError(
+        ErrorCode.GdbCommandFailed,
+        `the write to ${hex(address)} may not have happened: the core stopped at ${hex(now)} instead of after the store`,
+      );
+    }
   }
 }
