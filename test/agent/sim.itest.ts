@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TargetError } from '../../src/agent/targets/errors';
+import { connectGdbSocket } from '../../src/agent/targets/gdbConnect';
 import { SimTarget } from '../../src/agent/targets/sim';
 import { execCommand } from '../../src/agent/uart/execClient';
 import { readFirmwareInfo } from '../../src/platformio/firmwareInfo';
@@ -131,6 +132,33 @@ describe('sim target (QEMU mps2-an505)', function () {
     socket.destroy(); // vanishes while the core runs: the check at close sees it running, then it halts
     const after = await collectLines(sim.uart, READING, 3, 20_000);
     assert.equal(after.length, 3);
+  });
+
+  it('resumes a core that a debugger attached straight to the stub left halted, long after it left', async () => {
+    const sim = await boot();
+    // A GDB on the gateway, attached to the stub's port (not through the agent), that stops the core and vanishes.
+    const socket = await connectGdbSocket('127.0.0.1', sim.gdbPort!);
+    const rsp = new RspClient(socket);
+    let answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
+    if (answer.startsWith('T')) answer = await rsp.next();
+    assert.match(await rsp.request('?'), /^T/);
+    socket.destroy();
+    const after = await collectLines(sim.uart, READING, 2, 20_000);
+    assert.equal(after.length, 2);
+  });
+
+  it('leaves a core halted while a debugger is attached, however long', async () => {
+    const sim = await boot();
+    const socket = await connectGdbSocket('127.0.0.1', sim.gdbPort!);
+    const rsp = new RspClient(socket);
+    const answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
+    if (answer.startsWith('T')) await rsp.next();
+    // Longer than two looks of the watch: no reading means the core stayed halted under the debugger.
+    await assert.rejects(collectLines(sim.uart, READING, 1, 5_000), /only 0 of 1 lines/);
+    assert.match(await rsp.request('?'), /^T/);
+    assert.equal(await rsp.request('D;1'), 'OK');
+    socket.destroy();
+    assert.equal((await collectLines(sim.uart, READING, 1, 20_000)).length, 1);
   });
 
   it('changes the log rate with `set interval_ms`', async () => {

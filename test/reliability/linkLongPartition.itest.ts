@@ -16,6 +16,16 @@ const PARTITION_MS = 5 * 60_000;
 const SHAPE = { delayMs: 50, rateKbit: 2000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// What a device's agent logged about its debug session, target and link (reconnect attempts left out), for a failure.
+function agentStory(fleet: LinkFleet, name: string): string {
+  const log = fleet.devices.get(name)?.output.stderr ?? '';
+  return log
+    .split('\n')
+    .filter((l) => l && !/reconnect failed/.test(l))
+    .map((l) => l.slice(0, 300))
+    .join('\n');
+}
+
 describe('link faults: a 5 minute partition (relay in one namespace, agents and QEMU in another)', function () {
   this.timeout(PARTITION_MS + 240_000);
   let fleet: LinkFleet;
@@ -115,7 +125,10 @@ describe('link faults: a 5 minute partition (relay in one namespace, agents and 
     await follower.waitFor(new RegExp(`reading #${last + 3} `), 60_000);
     const seen = readingNumbers(follower.stdout);
     assert.equal(orderProblem(seen), undefined);
-    assert.ok(seen.at(-1)! - seen[0] > PARTITION_MS / 1000 / 2, `readings ${seen[0]}…${seen.at(-1)}: it ran meanwhile`);
+    assert.ok(
+      seen.at(-1)! - seen[0] > PARTITION_MS / 1000 / 2,
+      `readings ${seen[0]}…${seen.at(-1)}: it ran meanwhile; far-1's agent said:\n${agentStory(fleet, 'far-1')}`,
+    );
     await follower.stop('SIGINT');
 
     assert.equal(await fleet.stopRelay(), 0);

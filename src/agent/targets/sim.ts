@@ -11,8 +11,8 @@ import type { FirmwareInfo, Target } from '../target';
 import { StreamUart } from '../uart/streamUart';
 import { TargetError } from './errors';
 import { freeLoopbackPort } from './freePort';
+import { HaltedWatch } from './haltedWatch';
 import { connectGdbSocket } from './gdbConnect';
-import { detachStub } from '../rspDetach';
 import { signalGroup, spawnGroup } from '../../common/processGroup';
 import { QmpClient } from './qmp';
 import { qemuArgs } from './qemuArgs';
@@ -49,19 +49,14 @@ interface Running {
   startedAt: number;
 }
 
-/** After the last debugger connection closes, when the core is checked again for having been left halted. */
-const LEFT_HALTED_RECHECK_MS = [1000, 5000];
-
 /**
  * A simulated STM32U5-class device. start() boots QEMU on the firmware (running, not halted) and resolves when
  * its GDB stub listens; a QEMU that dies unexpectedly is restarted with backoff. Emits 'crashed' ({code,
  * signal}) and 'restarted' after a recovery, 'image' (FirmwareInfo) after installImage(), 'reset' when the core
  * reset (the firmware's own reset request or reset()): each a new boot of the firmware, which uptimeSec() counts from.
  *
- * When the last GDB connection from connectGdb() closes and the core is still halted (a debugger that vanished
- * without detaching, e.g. a dropped link), the simulator resumes it: a device in the field keeps running. It does
- * so through a fresh stub connection and a detach, which also removes the breakpoints the debugger left in QEMU
- * (a plain `cont` would run into the next one and halt again); it looks again 1 s and 5 s later.
+ * A core left halted with no debugger attached (one that vanished without detaching, e.g. a dropped link) is
+ * resumed: a device in the field keeps running (HaltedWatch, every 2 s and as the last connectGdb() socket closes).
  *
  * QEMU runs in a process group of its own: a Ctrl-C in the terminal reaches only this process, which then stops
  * QEMU itself (a QEMU killed by the terminal first would look like a crash and be restarted). It is killed if
@@ -82,6 +77,7 @@ export class SimTarget extends EventEmitter implements Target {
   private restartDelay: number;
   private restartTimer?: NodeJS.Timeout;
   private openGdbSockets = 0;
+  private readonly haltedWatch: HaltedWatch;
   private lastPort?: number;
   private bootedAt?: number;
   /** The QEMU boot under way (start, image install, crash restart), settled either way; stop() waits for it. */
@@ -94,6 +90,7 @@ export class SimTarget extends EventEmitter implements Target {
     this.qemuBinary = options.qemuBinary ?? 'qemu-system-arm';
     this.rssiWalk = options.rssi ?? new RssiWalk();
     this.restartDelay = options.restartDelayMs ?? 1000;
+    this.haltedWatch = new HaltedWatch(() => (this.state === 'running' ? this.running : undefined), this.log);
   }
 
   /** Loopback port of the GDB stub while running (for a local GDB: `target extended-remote :PORT`). */
@@ -125,6 +122,7 @@ export class SimTarget extends EventEmitter implements Target {
       this.workDir = await mkdtemp(join(tmpdir(), 'outpost-sim-'));
       await this.launch();
       this.state = 'running';
+      this.haltedWatch.start();
     } catch (err) {
       this.state = 'stopped';
       await this.cleanupWorkDir();
@@ -178,15 +176,7 @@ export class SimTarget extends EventEmitter implements Target {
     this.openGdbSockets++;
     socket.once('close', () => {
       this.openGdbSockets--;
-      if (this.openGdbSockets !== 0) return;
-      this.resumeIfHalted();
-      // Looked at again shortly after: a core resumed by the session's detach can halt at once on a breakpoint
-      // the debugger left (seen once in a long-partition run), and nothing else would ever resume it.
-      for (const ms of LEFT_HALTED_RECHECK_MS) {
-        setTimeout(() => {
-          if (this.openGdbSockets === 0) this.resumeIfHalted();
-        }, ms).unref();
-      }
+      if (this.openGdbSockets === 0) void this.haltedWatch.check();
     });
     return socket;
   }
@@ -217,6 +207,7 @@ export class SimTarget extends EventEmitter implements Target {
     await this.booting;
     if (this.state === 'stopped') return;
     this.state = 'stopping';
+    this.haltedWatch.stop();
     clearTimeout(this.restartTimer);
     await this.shutdownQemu();
     this.uart.detach();
@@ -350,38 +341,6 @@ export class SimTarget extends EventEmitter implements Target {
         },
       );
     }, delay);
-  }
-
-  private resumeIfHalted(): void {
-    const qmp = this.running?.qmp;
-    if (!qmp || this.state !== 'running') return;
-    qmp
-      .execute('query-status')
-      .then((status) => {
-        const s = (status as { status?: string }).status;
-        if (s === 'debug' || s === 'paused') {
-          this.log.info('debugger left the core halted; detaching its breakpoints and resuming');
-          return this.detachLeftovers().then(async (outcome) => {
-            if (outcome === 'detached') return;
-            this.log.warn('the stub did not take the detach; resuming without it', { outcome });
-            await qmp.execute('cont');
-          });
-        }
-        return undefined;
-      })
-      .catch((err: Error) => this.log.warn('could not resume after the debugger left', { error: err.message }));
-  }
-
-  // A detach on a connection of our own: QEMU removes every breakpoint of the process and resumes the core.
-  private async detachLeftovers(): Promise<string> {
-    const port = this.running?.port;
-    if (port === undefined) return 'no-stub';
-    const socket = await connectGdbSocket('127.0.0.1', port);
-    try {
-      return await detachStub(socket, false, this.log);
-    } finally {
-      socket.destroy();
-    }
   }
 
   // Asks QEMU to quit, then insists. Resolves when the process is gone.
