@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { TargetError } from '../../src/agent/targets/errors';
 import { connectGdbSocket } from '../../src/agent/targets/gdbConnect';
@@ -22,6 +23,14 @@ const READING = /^I: reading #(\d+) t=(\d+) /;
 
 function readingTimes(lines: string[]): number[] {
   return lines.map((l) => Number(READING.exec(l)![2]));
+}
+
+// Connects as GDB does (multiprocess offered); QEMU's stop reply for the halt on connect may come first.
+async function negotiate(socket: Duplex): Promise<{ rsp: RspClient; supported: string }> {
+  const rsp = new RspClient(socket);
+  let supported = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
+  if (supported.startsWith('T')) supported = await rsp.next();
+  return { rsp, supported };
 }
 
 function median(values: number[]): number {
@@ -103,11 +112,9 @@ describe('sim target (QEMU mps2-an505)', function () {
     );
     const addr = Number.parseInt(/^([0-9a-f]+) [tT] sum_readings$/m.exec(nm)![1], 16) & ~1;
     const socket = await sim.connectGdb();
-    const rsp = new RspClient(socket);
     // As GDB does: multiprocess negotiated (QEMU then refuses a plain D), a breakpoint, continue until it hits.
-    let answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
-    if (answer.startsWith('T')) answer = await rsp.next(); // QEMU's stop reply for the halt on connect
-    assert.match(answer, /multiprocess\+/);
+    const { rsp, supported } = await negotiate(socket);
+    assert.match(supported, /multiprocess\+/);
     assert.equal(await rsp.request(`Z0,${addr.toString(16)},2`), 'OK');
     assert.match(await rsp.request('c'), /^T05/);
     socket.destroy(); // the debugger vanishes: no detach, the breakpoint still in QEMU
@@ -123,9 +130,7 @@ describe('sim target (QEMU mps2-an505)', function () {
     );
     const addr = Number.parseInt(/^([0-9a-f]+) [tT] sum_readings$/m.exec(nm)![1], 16) & ~1;
     const socket = await sim.connectGdb();
-    const rsp = new RspClient(socket);
-    let answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
-    if (answer.startsWith('T')) answer = await rsp.next();
+    const { rsp } = await negotiate(socket);
     assert.equal(await rsp.request(`Z0,${addr.toString(16)},2`), 'OK');
     rsp.send('$c#63'); // running, breakpoint inserted; the next reading halts the core
     await new Promise((r) => setTimeout(r, 100));
@@ -138,9 +143,7 @@ describe('sim target (QEMU mps2-an505)', function () {
     const sim = await boot();
     // A GDB on the gateway, attached to the stub's port (not through the agent), that stops the core and vanishes.
     const socket = await connectGdbSocket('127.0.0.1', sim.gdbPort!);
-    const rsp = new RspClient(socket);
-    let answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
-    if (answer.startsWith('T')) answer = await rsp.next();
+    const { rsp } = await negotiate(socket);
     assert.match(await rsp.request('?'), /^T/);
     socket.destroy();
     const after = await collectLines(sim.uart, READING, 2, 20_000);
@@ -150,9 +153,7 @@ describe('sim target (QEMU mps2-an505)', function () {
   it('leaves a core halted while a debugger is attached, however long', async () => {
     const sim = await boot();
     const socket = await connectGdbSocket('127.0.0.1', sim.gdbPort!);
-    const rsp = new RspClient(socket);
-    const answer = await rsp.requestRetrying('qSupported:multiprocess+;swbreak+');
-    if (answer.startsWith('T')) await rsp.next();
+    const { rsp } = await negotiate(socket);
     // Longer than two looks of the watch: no reading means the core stayed halted under the debugger.
     await assert.rejects(collectLines(sim.uart, READING, 1, 5_000), /only 0 of 1 lines/);
     assert.match(await rsp.request('?'), /^T/);
