@@ -17,9 +17,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freeLoopbackPort } from '../src/agent/targets/freePort';
 import { connectGdbSocket } from '../src/agent/targets/gdbConnect';
-import { buildSimFirmware } from '../src/platformio/simBuild';
 import { measureAttachHalt } from './support/attachHalt';
 import { describeRun, median, runWorkload, type Timing, type WorkloadOptions } from './support/gdbWorkload';
+import { sampleFirmware } from './support/sampleFirmware';
 import { startTunnelRig, type TunnelRig } from './support/tunnelRig';
 
 const root = path.resolve(__dirname, '..');
@@ -69,13 +69,10 @@ async function main(): Promise<void> {
   if (gdb !== 'session' && gdb !== 'plain') throw new Error('--gdb is session or plain');
   let qemu: ChildProcess | undefined;
   let rig: TunnelRig | undefined;
-  let builtIn: string | undefined;
+  let firmware: { elf: string; dispose(): void } | undefined;
   try {
-    let elf = flags.elf;
-    if (!elf) {
-      builtIn = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-fw-'));
-      elf = (await buildSimFirmware({ projectDir: path.join(root, 'examples', 'u5-sensor'), outDir: builtIn })).elf;
-    }
+    firmware = await sampleFirmware(flags.elf);
+    const elf = firmware.elf;
     let direct = flags.direct;
     if (!direct) {
       const port = await freeLoopbackPort();
@@ -148,7 +145,7 @@ async function main(): Promise<void> {
   } finally {
     await rig?.close();
     qemu?.kill('SIGKILL');
-    if (builtIn) fs.rmSync(builtIn, { recursive: true, force: true });
+    firmware?.dispose();
   }
 }
 

@@ -25,6 +25,8 @@ export interface TunnelRig {
   device: string;
   /** The operator key file (role debugger) the tunnel's link uses. */
   operatorKey: string;
+  /** Process ids of the relay and the agent (for CPU accounting). */
+  pids: { relay: number; agent: number };
   close(): Promise<void>;
 }
 
@@ -96,7 +98,8 @@ export async function startTunnelRig(stub: string, firmware: string): Promise<Tu
       const endpoint: StubEndpoint = await connector.open({ device: DEVICE }, context);
       return { address: `${endpoint.host}:${endpoint.port}`, close: () => endpoint.dispose() };
     };
-    return { openTunnel, relay, device: DEVICE, operatorKey, close };
+    const pids = { relay: relayProc.child.pid ?? NaN, agent: agent.child.pid ?? NaN };
+    return { openTunnel, relay, device: DEVICE, operatorKey, pids, close };
   } catch (err) {
     await close();
     throw err;
