@@ -127,8 +127,9 @@ describe('outpost exec, console and logs (relay, sim and CLI as separate process
     });
     const after = await follower.waitFor(new RegExp(`reading #${beforeKill + 6} `), 90_000);
     assert.ok(after);
-    assert.match(follower.stderr(), /log stream of sensor interrupted .*; reconnecting/);
-    assert.match(follower.stderr(), /log stream of sensor resumed/);
+    // Printed before the replayed lines, but on stderr, which this process may read after stdout.
+    await follower.waitForStderr(/log stream of sensor interrupted .*; reconnecting/, 10_000);
+    await follower.waitForStderr(/log stream of sensor resumed/, 10_000);
     const seen = readings(follower.stdout());
     const first = seen[0];
     assert.deepEqual(

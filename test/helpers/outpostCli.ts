@@ -85,6 +85,8 @@ export interface OutpostProcess {
   stderr(): string;
   /** Resolves with the first stdout line matching `pattern` (rejects if the process exits first). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** The same for stderr, where a relay or agent logs: a log line may trail what the test saw happen. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code; SIGKILL after a grace period. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /**
@@ -131,44 +133,48 @@ export async function startOutpost(
     clearTimeout(timer);
     return code;
   };
+  // The first match of `pattern` in what the process printed on `stream` so far or prints before the timeout.
+  const waitOn = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const source = child[stream]!;
+      const text = (): string => (stream === 'stdout' ? out : err);
+      const check = (): boolean => {
+        const m = text().match(pattern);
+        if (m) {
+          cleanup();
+          resolve(m);
+        }
+        return m !== null;
+      };
+      const onExit = (code: number | null): void => {
+        cleanup();
+        reject(
+          new Error(`outpost ${args[0]} exited (${code}) before printing ${pattern}; stderr: ${err.slice(-2000)}`),
+        );
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `outpost ${args[0]} did not print ${pattern}; stdout: ${out.slice(-500)} stderr: ${err.slice(-2000)}`,
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        source.off('data', check);
+        child.off('exit', onExit);
+      };
+      if (check()) return;
+      source.on('data', check);
+      child.once('exit', onExit);
+    });
   return {
     child,
     stdout: () => out,
     stderr: () => err,
-    waitFor(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          const m = out.match(pattern);
-          if (m) {
-            cleanup();
-            resolve(m);
-          }
-          return m !== null;
-        };
-        const onExit = (code: number | null): void => {
-          cleanup();
-          reject(
-            new Error(`outpost ${args[0]} exited (${code}) before printing ${pattern}; stderr: ${err.slice(-2000)}`),
-          );
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(
-            new Error(
-              `outpost ${args[0]} did not print ${pattern}; stdout: ${out.slice(-500)} stderr: ${err.slice(-2000)}`,
-            ),
-          );
-        }, timeoutMs);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          child.stdout!.off('data', check);
-          child.off('exit', onExit);
-        };
-        if (check()) return;
-        child.stdout!.on('data', check);
-        child.once('exit', onExit);
-      });
-    },
+    waitFor: (pattern, timeoutMs) => waitOn('stdout', pattern, timeoutMs),
+    waitForStderr: (pattern, timeoutMs) => waitOn('stderr', pattern, timeoutMs),
     stop: (signal = 'SIGTERM') => stopWith(() => child.kill(signal)),
     interrupt: () => stopWith(() => process.kill(-child.pid!, 'SIGINT')),
   };
