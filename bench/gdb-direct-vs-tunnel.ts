@@ -19,7 +19,7 @@ import { freeLoopbackPort } from '../src/agent/targets/freePort';
 import { connectGdbSocket } from '../src/agent/targets/gdbConnect';
 import { measureAttachHalt } from './support/attachHalt';
 import { describeRun, median, runWorkload, type Timing, type WorkloadOptions } from './support/gdbWorkload';
-import { sampleFirmware } from './support/sampleFirmware';
+import { sampleFirmware, type SampleFirmware } from './support/sampleFirmware';
 import { startTunnelRig, type TunnelRig } from './support/tunnelRig';
 
 const root = path.resolve(__dirname, '..');
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   if (gdb !== 'session' && gdb !== 'plain') throw new Error('--gdb is session or plain');
   let qemu: ChildProcess | undefined;
   let rig: TunnelRig | undefined;
-  let firmware: { elf: string; dispose(): void } | undefined;
+  let firmware: SampleFirmware | undefined;
   try {
     firmware = await sampleFirmware(flags.elf);
     const elf = firmware.elf;

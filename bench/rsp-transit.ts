@@ -12,14 +12,17 @@
 // comes from /proc (1/100 s ticks: a run of a few thousand trips keeps that error under a few percent).
 // Writes bench/results/rsp-transit.json (or --out).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { connectGdbSocket } from '../src/agent/targets/gdbConnect';
+import { parseHostPort } from '../src/debug/stub/stubConnector';
 import { ACCEL_ENV } from '../src/protocol/rspAccel';
 import { cpuSeconds } from './support/procStats';
-import { sampleFirmware } from './support/sampleFirmware';
+import { sampleFirmware, type SampleFirmware } from './support/sampleFirmware';
+import { percentile } from './support/streamPump';
 import { startTunnelRig, type TunnelRig } from './support/tunnelRig';
 
 const root = path.resolve(__dirname, '..');
@@ -61,12 +64,9 @@ async function answeringStub(): Promise<{ address: string; process: ChildProcess
   return { address, process: child };
 }
 
-async function open(address: string): Promise<Socket> {
-  const [host, port] = address.split(':');
-  const socket = connect(Number(port), host);
-  socket.setNoDelay(true);
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  return socket;
+function open(address: string): Promise<Socket> {
+  const { host, port } = parseHostPort(address);
+  return connectGdbSocket(host, port);
 }
 
 /** `trips` request/reply exchanges, one at a time, as GDB does; each trip's time in microseconds. */
@@ -79,29 +79,27 @@ async function roundTrips(socket: Socket, trips: number, pauseMs = 0): Promise<n
       started = performance.now();
       socket.write(REQUEST);
     };
-    socket.on('data', (chunk: Buffer) => {
+    const onClose = (): void => finish(new Error(`the connection closed after ${seen} of ${trips} round trips`));
+    const finish = (err?: Error): void => {
+      socket.off('data', onData).off('error', finish).off('close', onClose);
+      if (err) reject(err);
+      else resolve(times);
+    };
+    const onData = (chunk: Buffer): void => {
       for (const byte of chunk) {
         if (byte !== 0x23) continue;
         times.push((performance.now() - started) * 1000);
-        if (++seen === trips) {
-          socket.removeAllListeners('data');
-          resolve(times);
-          return;
-        }
+        if (++seen === trips) return finish();
         if (pauseMs > 0) setTimeout(send, pauseMs);
         else send();
       }
-    });
-    socket.once('error', reject);
-    socket.once('close', () => reject(new Error(`the connection closed after ${seen} of ${trips} round trips`)));
+    };
+    socket.on('data', onData).once('error', finish).once('close', onClose);
     send();
   });
 }
 
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 10) / 10;
-};
+const quantile = (sorted: Float64Array, q: number): number => Math.round(percentile(sorted, q) * 10) / 10;
 
 interface Leg {
   p50: number;
@@ -116,7 +114,7 @@ async function measure(address: string, trips: number, pids: Record<string, numb
   try {
     await roundTrips(socket, 200); // warm-up: JIT, buffers
     const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
-    const times = await roundTrips(socket, trips, Number(flags.pause));
+    const times = new Float64Array(await roundTrips(socket, trips, Number(flags.pause))).sort();
     const cpu = Object.fromEntries(
       Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - before[k]) * 1e6) / trips)]),
     );
@@ -135,15 +133,15 @@ async function main(): Promise<void> {
   process.env[ACCEL_ENV] = '0';
   const stub = await answeringStub();
   let rig: TunnelRig | undefined;
-  let firmware: { elf: string; dispose(): void } | undefined;
+  let firmware: SampleFirmware | undefined;
   try {
     firmware = await sampleFirmware(flags.elf);
     const elf = firmware.elf;
     rig = await startTunnelRig(stub.address, elf);
     const direct: Leg[] = [];
     const tunnel: Leg[] = [];
+    const stubPid = stub.process.pid ?? NaN;
     for (let i = 0; i < runs; i++) {
-      const stubPid = stub.process.pid ?? NaN;
       direct.push(await measure(stub.address, trips, { client: process.pid, stub: stubPid }));
       console.log(`run ${i + 1} direct: ${JSON.stringify(direct[i])}`);
       const t = await rig.openTunnel();

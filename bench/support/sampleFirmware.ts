@@ -6,8 +6,14 @@ import { buildSimFirmware } from '../../src/platformio/simBuild';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** `given` as it is, or a fresh build of examples/u5-sensor; dispose() removes what was built. */
-export async function sampleFirmware(given: string | undefined): Promise<{ elf: string; dispose(): void }> {
+/** The ELF to run; dispose() removes it when the bench built it. */
+export interface SampleFirmware {
+  elf: string;
+  dispose(): void;
+}
+
+/** `given` as it is, or a fresh build of examples/u5-sensor. */
+export async function sampleFirmware(given: string | undefined): Promise<SampleFirmware> {
   if (given) return { elf: given, dispose: () => undefined };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-fw-'));
   try {
