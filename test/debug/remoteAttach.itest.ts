@@ -12,6 +12,7 @@ import {
   pausesAndContinues,
   resumesAfterAttachAndRunsOnAfterDisconnect,
   setsVariableAndFirmwareActs,
+  showsAndSetsSystemRegisters,
   stepsOverOutAndIn,
   type Scenario,
 } from './scenarios';
@@ -73,6 +74,9 @@ describe('debug adapter: attach to a fleet device through the relay (agent, QEMU
   it('sets a variable and the firmware acts on it (its log says so)', () => setsVariableAndFirmwareActs(scenario));
 
   it('pauses the running device and continues it', () => pausesAndContinues(scenario));
+
+  it('shows MSP, PSP, PRIMASK, BASEPRI, FAULTMASK and CONTROL, and FAULTMASK set from the editor masks the SysTick', () =>
+    showsAndSetsSystemRegisters(scenario));
 
   it('fires a watchpoint', () => firesWatchpoint(scenario));
 

@@ -257,3 +257,38 @@ export async function launchFlashesAndStopsAtMain(
   const escaped = version.replace(/\./g, '\\.');
   await device.waitFor(new RegExp(`boot: u5-sensor ${escaped} `), 15_000, from);
 }
+
+/**
+ * MSP … CONTROL at a breakpoint (the agent runs them through the core on QEMU, whose stub leaves them out): MSP is
+ * SP in thread mode, and FAULTMASK set from the Registers view stops the SysTick-driven readings until it is cleared
+ * (PRIMASK would not hold: the firmware's console ring re-enables interrupts with `cpsie i`).
+ */
+export async function showsAndSetsSystemRegisters(s: Scenario): Promise<void> {
+  const { dc, stops, device } = s;
+  const frames = await stopAtReport(s);
+  const registersRef = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes[2].variablesReference;
+  const value = (regs: DebugProtocol.Variable[], name: string): string | undefined =>
+    regs.find((r) => r.name === name)?.value;
+  const regs = await variablesOf(dc, registersRef);
+  assert.equal(value(regs, 'msp'), value(regs, 'sp'), 'thread mode on the main stack: MSP is SP');
+  assert.match(value(regs, 'psp') ?? '', /^0x[0-9a-f]+$/);
+  for (const r of ['primask', 'basepri', 'faultmask', 'control']) assert.equal(value(regs, r), '0x0', r);
+  const set = await dc.setVariableRequest({ variablesReference: registersRef, name: 'faultmask', value: '1' });
+  assert.equal(set.body.value, '0x1');
+
+  await dc.setBreakpointsRequest({ source: { path: sensorC }, breakpoints: [] });
+  const from = device.lines.length;
+  await dc.continueRequest({ threadId: 1 });
+  // Readings come once a second; with interrupts masked only the one held at the breakpoint may come in three.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const readings = device.lines.slice(from).filter((l) => /reading #/.test(l));
+  assert.ok(readings.length <= 1, `no SysTick, no readings; got ${readings.join(' | ')}`);
+  await dc.pauseRequest({ threadId: 1 });
+  assert.equal((await stops.next()).body.reason, 'pause');
+  const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+  const paused = (await dc.scopesRequest({ frameId: top.id })).body.scopes[2].variablesReference;
+  assert.equal(value(await variablesOf(dc, paused), 'faultmask'), '0x1', 'FAULTMASK read back from the core');
+  await dc.setVariableRequest({ variablesReference: paused, name: 'faultmask', value: '0' });
+  await dc.continueRequest({ threadId: 1 });
+  await device.waitFor(/reading #/, 15_000);
+}

@@ -14,6 +14,7 @@ import { parseRangeStep, withRangeStepping } from './rangeStep';
 import { RangeStepper, type CallPolicy } from './rangeStepper';
 import { stopPrefetch } from './stopPrefetch';
 import { StubGoneError, type StubClient } from './stubClient';
+import { SystemRegisters } from './systemRegisters';
 import { isSafe, rewriteSupported } from './targetShape';
 
 /** End of the Cortex-M Code region (flash): reads below it are code or constants. */
@@ -53,6 +54,8 @@ export class AccelSession {
   private closed = false;
   /** An early (pipelined) Z0/z0 the stub refused: the next resume is answered with this instead of running. */
   private earlyFailure?: string;
+  /** MSP … CONTROL run through the core, when the handshake added them to the target description. */
+  private systemRegisters?: SystemRegisters;
 
   constructor(
     private readonly stub: StubClient,
@@ -102,6 +105,9 @@ export class AccelSession {
         if (m.t === 'hello') {
           const { bundle, facts } = await handshake(this.stub, m.qSupported, m.reads);
           this.facts = facts;
+          if (facts.systemRegisters !== undefined) {
+            this.systemRegisters = new SystemRegisters(this.stub, facts.systemRegisters, this.log);
+          }
           this.send(bundle);
         } else if (m.t === 'req' && m.early) this.send(await this.early(m.p, m.ctx));
         else if (m.t === 'req') this.send(await this.execute(m.p, m.ctx, m.calls === 'over' ? 'over' : 'into', m.more));
@@ -172,6 +178,7 @@ export class AccelSession {
     }
     const read = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(payload);
     if (read) return this.readMemory(parseInt(read[1], 16), parseInt(read[2], 16), payload);
+    if (this.systemRegisters?.claims(payload)) return this.systemRegisters.answer(payload);
     if (!RESUME.test(payload)) {
       const packets = await this.stub.request(payload);
       this.track(payload, packets[packets.length - 1]);

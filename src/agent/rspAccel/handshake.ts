@@ -5,6 +5,7 @@ import { maxReadFor, readAheadWindow, readBlock, type ReadLimits } from './memor
 import { withRangeStepping } from './rangeStep';
 import { stopPrefetch } from './stopPrefetch';
 import type { StubClient } from './stubClient';
+import { withSystemRegisters } from './systemRegisterDocs';
 import { isMProfile, rewriteSupported, safeRegions, stubPacketSize } from './targetShape';
 
 /** What GDB 13 sends first; used when the operator side could not pass GDB's own qSupported on. */
@@ -23,6 +24,8 @@ export interface TargetFacts extends ReadLimits {
   rangeStepping: boolean;
   /** The stub is QEMU's gdbstub, which cannot fail to insert or remove a software breakpoint (bundle `bpSure`). */
   bpSure: boolean;
+  /** GDB's number for MSP when the agent added MSP … CONTROL to the description (SystemRegisters answers them). */
+  systemRegisters?: number;
 }
 
 /**
@@ -100,6 +103,9 @@ export async function handshake(
     rangeStepping: mProfile,
     bpSure: isQemuStub(await stub.ask('qqemu.Supported')),
   };
+  // QEMU 7.2 describes no MSP … CONTROL; the agent adds them (on other stubs it could not run code safely).
+  const added = facts.bpSure && mProfile ? withSystemRegisters(docs) : undefined;
+  if (added) facts.systemRegisters = added.first;
   const q: QueryAnswer[] = [[supportedQuery, rewriteSupported(supported)]];
   for (const query of ['vMustReplyEmpty', 'qTStatus', 'qOffsets']) q.push([query, await stub.ask(query)]);
   const vCont = await stub.ask('vCont?');
@@ -119,5 +125,8 @@ export async function handshake(
   for (const pid of pids) q.push([`qAttached:${parseInt(pid, 16).toString(16)}`, await stub.ask(`qAttached:${pid}`)]);
   q.push(['qAttached', await stub.ask('qAttached')]);
   q.push(...(await symbolLookup(stub)));
-  return { bundle: { t: 'bundle', q, docs, pre, ...(facts.bpSure ? { bpSure: true as const } : {}) }, facts };
+  return {
+    bundle: { t: 'bundle', q, docs: added?.docs ?? docs, pre, ...(facts.bpSure ? { bpSure: true as const } : {}) },
+    facts,
+  };
 }

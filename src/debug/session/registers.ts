@@ -2,6 +2,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dataEvaluateExpression, dataListRegisterNames, dataListRegisterValues } from '../mi/commands/data';
 import { DebugError, ErrorCode } from '../errors';
+import { consoleCommand } from '../mi/commands/session';
 import { list, num, str, tuples } from '../mi/read';
 import { THREAD_ID, type SessionContext } from './context';
 
@@ -20,6 +21,8 @@ export const cortexM33Registers = [
   'control',
 ] as const;
 
+/** Registers whose write may change which stack SP is, or its value. */
+const STACK_MOVERS = new Set(['msp', 'psp', 'control']);
 const NOT_EXPOSED = '<not exposed by this GDB stub>';
 const namesByGdb = new WeakMap<object, Map<string, number>>();
 
@@ -58,6 +61,8 @@ export async function setRegister(ctx: SessionContext, level: number, name: stri
   if (n === undefined) throw new DebugError(ErrorCode.BadArguments, `register ${name} is not exposed by this GDB stub`);
   const frame = { thread: THREAD_ID, frame: level };
   await ctx.gdb.send(dataEvaluateExpression(`$${name} = ${value}`, frame));
+  // A write to MSP, PSP or CONTROL can move SP, which GDB keeps cached: read every register afresh.
+  if (STACK_MOVERS.has(name)) await ctx.gdb.send(consoleCommand('maintenance flush register-cache'));
   const back = await ctx.gdb.send(dataListRegisterValues(frame, [n]));
   return str(tuples(back.results, 'register-values')[0], 'value') ?? value;
 }

@@ -113,3 +113,25 @@ export async function takeSnapshot(dc: DebugClient): Promise<StopSnapshot> {
 function hex(n: number): string {
   return '0x' + n.toString(16);
 }
+
+const NOT_EXPOSED = '<not exposed by this GDB stub>';
+
+/**
+ * The tunnel's snapshot as the direct path can show it: registers QEMU's stub leaves out (MSP … CONTROL), which the
+ * agent adds, must have a value in the tunnel and are then compared as not exposed; their `info all-registers`
+ * lines are dropped. Throws when an added register has no value or is missing from `info all-registers`.
+ */
+export function asDirectShowsIt(direct: StopSnapshot, tunnel: StopSnapshot): StopSnapshot {
+  const added = direct.registers.filter((r) => r.value === NOT_EXPOSED).map((r) => r.name);
+  const registers = tunnel.registers.map((r) => {
+    if (!added.includes(r.name)) return r;
+    if (!/^0x[0-9a-f]+$/.test(r.value)) throw new Error(`the tunnel shows ${r.name} as ${r.value}, not a value`);
+    return { ...r, value: NOT_EXPOSED };
+  });
+  const lines = tunnel.allRegisters.split('\n');
+  const kept = lines.filter((l) => !added.includes(l.split(/\s+/)[0]));
+  if (lines.length - kept.length !== added.length) {
+    throw new Error(`info all-registers in the tunnel lacks some of ${added.join(', ')}`);
+  }
+  return { ...tunnel, registers, allRegisters: kept.join('\n') };
+}

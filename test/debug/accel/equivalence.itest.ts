@@ -1,6 +1,7 @@
 // The relay tunnel (with its RSP accelerator) shows exactly what GDB talking to the stub directly shows: two QEMUs
 // run the same sample firmware in lockstep (halted at reset, instruction-counted time), one debugged through its stub,
-// one through relay → `outpost agent --target gdb://…`; after every request the editor's view of both must match.
+// one through relay → `outpost agent --target gdb://…`; after every request the editor's view of both must match
+// (the tunnel also shows MSP … CONTROL, which the agent adds to QEMU's description: those must have values there).
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { startOutpost, type OutpostProcess } from '../../helpers/outpostCli';
 import { startRelayFixture, type RelayFixture } from '../../helpers/relayFixture';
 import { buildAdapter, buildFirmware, lineOf, resultsDir, startClient, stopClient, type EventQueue } from '../harness';
 import { sensorC, reportLine } from '../scenarios';
-import { expand, memoryHex, takeSnapshot, watch, type StopSnapshot } from './dapSnapshot';
+import { asDirectShowsIt, expand, memoryHex, takeSnapshot, watch, type StopSnapshot } from './dapSnapshot';
 import { startHaltedQemu, type HaltedQemu } from './haltedQemu';
 import { describeDifference, firstDifference } from './snapshotDiff';
 
@@ -115,7 +116,8 @@ describe('RSP through the relay tunnel shows what the direct stub shows (registe
         events.map((e) => e.body),
       );
     }
-    return same(label, await Promise.all(paths.map((p) => takeSnapshot(p.dc))));
+    const [direct, tunnel] = await Promise.all(paths.map((p) => takeSnapshot(p.dc)));
+    return same(label, [direct, asDirectShowsIt(direct, tunnel)]);
   }
 
   const thread = { threadId: 1 };
