@@ -10,6 +10,8 @@ import { PC_REG, registerWord } from './targetShape';
 const XPSR_REG = 0x19;
 /** xPSR's IT/ICI bits: inside an IT block the injected instructions would be conditional, so they are cleared. */
 const IT_BITS = 0x0600fc00;
+/** Steps sent for one instruction before giving up (see stepTo). */
+const STEP_TRIES = 3;
 /** What GDB shows as <unavailable>. */
 const UNAVAILABLE = 'xxxxxxxx';
 /** CONTROL's index in SYSTEM_REGISTERS: the one register unprivileged code may read (the others read as zero). */
@@ -90,7 +92,9 @@ export class SystemRegisters {
         register: SYSTEM_REGISTERS[index].name,
         reason: err.message,
       });
-      return 'E02';
+      // GDB shows an `E.` reply's text: the editor learns why, not just that it failed.
+      const why = err.message.replace(/[$#}*]/g, '?');
+      return `E.could not write ${SYSTEM_REGISTERS[index].name} by running MSR on the core: ${why}`;
     }
   }
 
@@ -134,16 +138,26 @@ export class SystemRegisters {
     await this.expectOk(`M${pc.toString(16)},${(code.length * 4).toString(16)}:${code.join('')}`);
     for (const [reg, hex] of inputs) await this.expectOk(`P${reg.toString(16)}=${hex}`);
     if (xpsr & IT_BITS) await this.expectOk(`P${XPSR_REG.toString(16)}=${wordHex(xpsr & ~IT_BITS)}`);
-    // PC is checked after every step: a core that went elsewhere (an exception taken) must not run on there.
-    for (let i = 1; i <= code.length; i++) {
+    for (let i = 1; i <= code.length; i++) await this.stepTo(pc + 4 * i);
+    return this.stub.ask('g');
+  }
+
+  /**
+   * One single step that must end at `expected`, checked: a core that went elsewhere (an exception taken) must not
+   * run on there. QEMU under load sometimes reports a step without running the instruction; the PC then has not
+   * moved, and the step is sent again (at most STEP_TRIES times).
+   */
+  private async stepTo(expected: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       const stop = await this.stub.ask('s');
       if (!/^[TS][0-9a-fA-F]{2}/.test(stop)) throw new InjectionError(`step answered ${stop.slice(0, 20)}`);
       const now = hexWord(await this.stub.ask(`p${PC_REG.toString(16)}`));
-      if (now !== pc + 4 * i) {
-        throw new InjectionError(`the core went to 0x${now?.toString(16)} instead of 0x${(pc + 4 * i).toString(16)}`);
+      if (now === expected) return;
+      if (now !== expected - 4 || attempt === STEP_TRIES) {
+        throw new InjectionError(`the core went to 0x${now?.toString(16)} instead of 0x${expected.toString(16)}`);
       }
+      this.log.debug('the stub reported a step the core did not take; stepping again', { attempt });
     }
-    return this.stub.ask('g');
   }
 
   private async expectOk(packet: string): Promise<void> {

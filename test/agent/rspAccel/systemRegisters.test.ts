@@ -53,6 +53,8 @@ class CoreModel {
   readonly sent: string[] = [];
   /** Set to make the next step land somewhere else (an exception taken, say). */
   divert?: number;
+  /** Steps to report without running the instruction (as QEMU under load sometimes does). */
+  idleSteps = 0;
   /** xPSR as it was during each step. */
   readonly xpsrAtStep: number[] = [];
 
@@ -93,6 +95,7 @@ class CoreModel {
 
   private step(): string {
     const pc = this.regs[15];
+    if (this.idleSteps > 0 && this.idleSteps--) return 'T05thread:p01.01;';
     this.xpsrAtStep.push(this.xpsr);
     const hw1 = this.mem.readUInt16LE(pc);
     const hw2 = this.mem.readUInt16LE(pc + 2);
@@ -199,6 +202,13 @@ describe('agent: system registers on a stub that does not describe them', () => 
     assert.ok(core.mem.equals(before.mem));
   });
 
+  it('steps again when the stub reported a step the core did not take', async () => {
+    const { core, sys } = rig();
+    core.idleSteps = 2;
+    assert.equal((await read(sys, 43)).value, hexWord(0x20000f00));
+    assert.equal(core.sent.filter((p) => p === 's').length, 8, 'six instructions, two steps sent again');
+  });
+
   it('writes with MSR; a write to MSP moves SP, as on the core, and r0 and PC come back', async () => {
     const { core, sys } = rig();
     const r0 = core.regs[0];
@@ -209,6 +219,18 @@ describe('agent: system registers on a stub that does not describe them', () => 
     assert.equal(core.regs[0], r0);
     assert.equal(core.regs[15], 0x100);
     assert.equal((await read(sys, 43)).value, hexWord(0x20000e00));
+  });
+
+  it('answers a write it could not do with the reason, and leaves r0 and PC as they were', async () => {
+    const { core, sys } = rig();
+    const before = [...core.regs];
+    core.divert = 0x400;
+    const rep = await sys.answer(`P2f=${hexWord(1)}`);
+    assert.equal(
+      rep.t === 'rep' && rep.p[0],
+      'E.could not write faultmask by running MSR on the core: the core went to 0x400 instead of 0x104',
+    );
+    assert.deepEqual(core.regs, before);
   });
 
   it('claims only p/P packets for its own numbers', () => {
