@@ -19,6 +19,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isolatedEnv, outpostCli } from '../helpers/outpostCli';
 import { EmulatedLink, linkSupport, uniqueLinkName } from '../support/netem';
+import { linkPatience } from '../../src/debug/session/linkPatience';
 import { buildAdapter, buildFirmware, startClient, stopClient } from './harness';
 import { reportLine, sensorC } from './scenarios';
 
@@ -58,6 +59,8 @@ describe('debugging over a 1 s round-trip link (emulated): slow, never a timeout
   let traceFile = '';
   let attachArgs: Record<string, unknown> = {};
   let adapterInA = '';
+  /** `outpost tunnel` for slow-01 on side A, as an engineer with a GDB of their own runs it. */
+  let tunnelCommand: string[] = [];
 
   before(async function () {
     if (!linkSupport().ok) this.skip();
@@ -116,6 +119,7 @@ c.on('exit', (code) => process.exit(code ?? 1));
 `,
     );
     attachArgs = { device: 'slow-01', relay: url, identityFile: operatorKey, executable: elf, stubKind: 'qemu' };
+    tunnelCommand = [cli, 'tunnel', 'slow-01', '--relay', url, '--key', operatorKey, '--listen', '127.0.0.1:0'];
   });
 
   after(async () => {
@@ -166,5 +170,28 @@ c.on('exit', (code) => process.exit(code ?? 1));
       phases.some((m) => /^connecting GDB to device slow-01 via .* \(link round trip \d+ ms\)$/.test(m)),
       phases.join(' | '),
     );
+  });
+
+  it('outpost tunnel tells a GDB of its own which remotetimeout this link needs', async () => {
+    const l = link as EmulatedLink;
+    if (dc) await stopClient(dc);
+    dc = undefined;
+    const tunnel = l.spawn('a', node, tunnelCommand, { env: { ...isolatedEnv(), ...noAccel } });
+    const [, port] = await waitForOutput(tunnel, /gdb server listening on 127\.0\.0\.1:(\d+)/, 'outpost tunnel');
+    // A GDB connecting makes the tunnel open the device's rsp channel: a round trip over the link. The device
+    // refuses it while the previous test's session is still closing (a second away), so connect again then.
+    const advice = /link round trip (\d+) ms to slow-01: in GDB, `set remotetimeout (\d+)`|(refused a GDB connection)/;
+    let [, rtt, seconds] = ['', '', ''];
+    for (let attempt = 0; attempt < 10 && rtt === ''; attempt++) {
+      const said = waitForOutput(tunnel, advice, 'the tunnel’s advice');
+      l.spawn('a', node, ['-e', `require('node:net').connect(${port}, '127.0.0.1'); setTimeout(() => {}, 60000)`]);
+      const m = await said;
+      if (m[3]) await new Promise((r) => setTimeout(r, 2000));
+      else [, rtt, seconds] = m;
+    }
+    assert.ok(Number(rtt) >= 0.9 * ROUND_TRIP_MS, `measured ${rtt} ms`);
+    assert.equal(Number(seconds), linkPatience(Number(rtt)).remoteTimeoutS, 'what a debug session would set');
+    assert.ok(Number(seconds) > 2, "more than GDB's own default");
+    tunnel.kill('SIGINT');
   });
 });

@@ -1,6 +1,7 @@
 // `outpost tunnel DEVICE [--listen 127.0.0.1:3333]`: a local GDB server port whose sessions reach the device's stub.
 import { isIP, type Socket } from 'node:net';
 import { createLogger, type LogLevel } from '../../common/log';
+import { remoteTimeoutAdvice } from '../../debug/session/linkPatience';
 import { stubKindFor } from '../../debug/tunnel/deviceConnector';
 import { openGdbTunnel, type GdbTunnelOptions } from '../../debug/tunnel/gdbTunnel';
 import type { RspTunnel } from '../../debug/tunnel/rspTunnel';
@@ -71,6 +72,8 @@ export default defineCommand({
     const log = createLogger('tunnel', (line) => io.stderr.write(line + '\n'), level);
     const notice = (line: string): boolean => io.stderr.write(`outpost: ${line}\n`);
     let tunnel: RspTunnel | undefined;
+    /** The largest remotetimeout advised so far: said again only when a slower link needs more. */
+    let advised = 0;
     try {
       const found = (await listDevices(await link.client())).find((d) => d.name === device);
       if (!found) throw unknownDevice(device);
@@ -82,7 +85,20 @@ export default defineCommand({
         kind: stubKindFor(found.board),
         open: async () => {
           try {
-            return await (await link.client()).openChannel(device, 'rsp');
+            const client = await link.client();
+            // Opening the channel is a round trip to the device: the one measure of the link the tunnel has.
+            const started = performance.now();
+            const channel = await client.openChannel(device, 'rsp');
+            const rttMs = Math.round(performance.now() - started);
+            const seconds = remoteTimeoutAdvice(rttMs);
+            if (seconds !== undefined && seconds > advised) {
+              advised = seconds;
+              notice(
+                `link round trip ${rttMs} ms to ${device}: in GDB, \`set remotetimeout ${seconds}\` (its 2 s default ` +
+                  'resends packets into a slow link and loses step with the device)',
+              );
+            }
+            return channel;
           } catch (err) {
             throw deviceError(err, device, 'rsp');
           }

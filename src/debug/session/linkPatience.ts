@@ -70,3 +70,14 @@ export function describePatience(p: LinkPatience): string {
     `connect ${s(p.connectMs)}, halt ${s(p.haltMs)}, load ${s(p.loadMs)}`
   );
 }
+
+/** Round trips from which a GDB left at its own 2 s `remotetimeout` is at risk on a lossy link (TCP backs off). */
+const ADVISE_FROM_RTT_MS = 50;
+
+/**
+ * For a GDB Outpost does not drive (`outpost tunnel`): the `remotetimeout` to set on a link this slow, as the debug
+ * session sets it; undefined on a fast link, where GDB's default does no harm.
+ */
+export function remoteTimeoutAdvice(rttMs: number): number | undefined {
+  return rttMs >= ADVISE_FROM_RTT_MS ? linkPatience(rttMs).remoteTimeoutS : undefined;
+}

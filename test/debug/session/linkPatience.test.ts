@@ -1,6 +1,11 @@
 // The debug path's waits from the measured round trip: today's values on a local stub, longer on a slow link, capped.
 import { strict as assert } from 'node:assert';
-import { describePatience, linkPatience, LOCAL_PATIENCE } from '../../../src/debug/session/linkPatience';
+import {
+  describePatience,
+  linkPatience,
+  LOCAL_PATIENCE,
+  remoteTimeoutAdvice,
+} from '../../../src/debug/session/linkPatience';
 
 describe('linkPatience', () => {
   it('keeps today’s values for a local stub (no round trip measured, or a zero one)', () => {
@@ -63,5 +68,12 @@ describe('linkPatience', () => {
       `link round trip 1000 ms: GDB remotetimeout 50 s, per command 50 s, connect 150 s, halt 50 s, load 1500 s`,
     );
     assert.match(describePatience(linkPatience(undefined)), /^no link round trip measured: GDB remotetimeout 10 s/);
+  });
+
+  it('advises a GDB of its own (outpost tunnel) the remotetimeout the session would set, only on a slow link', () => {
+    assert.equal(remoteTimeoutAdvice(3), undefined, 'loopback');
+    assert.equal(remoteTimeoutAdvice(20), undefined, 'a LAN');
+    assert.equal(remoteTimeoutAdvice(150), linkPatience(150).remoteTimeoutS);
+    assert.equal(remoteTimeoutAdvice(1000), 50);
   });
 });
