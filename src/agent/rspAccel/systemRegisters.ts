@@ -34,8 +34,9 @@ class InjectionError extends Error {}
 /**
  * Answers GDB's `p`/`P` for the registers systemRegisterDocs added (numbers `first` …). A read runs six MRS at the
  * PC (the code there saved and put back), single-stepped — QEMU steps with interrupts and timers held — and pushes
- * all six answers so GDB's next reads are answered on the operator's machine. A write runs one MSR with the value
- * in r0. r0–r5, PC and xPSR are restored; SP is not, so a write to MSP or CONTROL takes effect as on the core.
+ * all six answers so GDB's next reads are answered on the operator's machine. A write reads CONTROL, then runs one
+ * MSR with the value in r0. r0–r5, PC and xPSR are restored; SP is not, so a write to MSP or CONTROL takes effect
+ * as on the core.
  */
 export class SystemRegisters {
   constructor(
@@ -84,7 +85,15 @@ export class SystemRegisters {
   private async write(index: number, valueHex: string): Promise<string> {
     if (hexWord(valueHex) === undefined) return 'E01';
     try {
-      await this.run([msr(SYSTEM_REGISTERS[index].sysm, 0)], [[0, valueHex]], []);
+      // CONTROL is read first (into r1): unprivileged thread mode ignores the MSR, which must not look done.
+      const { results, xpsr } = await this.run(
+        [mrs(1, SYSTEM_REGISTERS[CONTROL].sysm), msr(SYSTEM_REGISTERS[index].sysm, 0)],
+        [[0, valueHex]],
+        [1],
+      );
+      if (((hexWord(results[0]) ?? 0) & 1) === 1 && (xpsr & 0x1ff) === 0) {
+        return `E.the core runs unprivileged (CONTROL.nPRIV), where it ignores writes to ${SYSTEM_REGISTERS[index].name}`;
+      }
       return 'OK';
     } catch (err) {
       if (!(err instanceof InjectionError)) throw err;

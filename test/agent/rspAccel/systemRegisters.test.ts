@@ -102,8 +102,9 @@ class CoreModel {
     const name = SYSM[hw2 & 0xff];
     const unprivileged = (this.sys.control & 1) === 1 && (this.xpsr & 0x1ff) === 0;
     if (hw1 === 0xf3ef && name) this.regs[(hw2 >> 8) & 0xf] = unprivileged && name !== 'control' ? 0 : this.sys[name];
-    else if ((hw1 & 0xfff0) === 0xf380 && name) this.sys[name] = this.regs[hw1 & 0xf];
-    else throw new Error(`the model cannot run ${hw1.toString(16)} ${hw2.toString(16)}`);
+    else if ((hw1 & 0xfff0) === 0xf380 && name) {
+      if (!unprivileged) this.sys[name] = this.regs[hw1 & 0xf];
+    } else throw new Error(`the model cannot run ${hw1.toString(16)} ${hw2.toString(16)}`);
     if (name === 'msp' && (this.sys.control & 2) === 0) this.regs[13] = this.sys.msp;
     this.regs[15] = this.divert ?? pc + 4;
     return 'T05thread:p01.01;';
@@ -231,6 +232,14 @@ describe('agent: system registers on a stub that does not describe them', () => 
       'E.could not write faultmask by running MSR on the core: the core went to 0x400 instead of 0x104',
     );
     assert.deepEqual(core.regs, before);
+  });
+
+  it('says a write in unprivileged thread mode is ignored by the core instead of answering OK', async () => {
+    const { core, sys } = rig();
+    core.sys.control = 1;
+    const rep = await sys.answer(`P2e=${hexWord(0x40)}`);
+    assert.match(rep.t === 'rep' ? rep.p[0] : '', /^E\.the core runs unprivileged/);
+    assert.equal(core.sys.basepri, 0);
   });
 
   it('claims only p/P packets for its own numbers', () => {
