@@ -77,7 +77,14 @@ export class DebugSession {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.terminated,
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('the session never ended')), timeoutMs))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(() => {
+            // What the adapter said on the way tells where it waits (see also the .mi trace beside the log).
+            const said = this.outputs.map((o) => o.trim()).filter((o) => o !== '');
+            reject(new Error(`the session never ended; it said: ${said.join(' | ') || 'nothing'}`));
+          }, timeoutMs)),
+      ),
     ]);
     clearTimeout(timer);
     const attachError = this.attaching && (await this.attaching);
