@@ -1,13 +1,12 @@
 // MSP … CONTROL on a stub that does not expose them (QEMU 7.2): MRS/MSR run at the halted PC, then all put back.
 import type { Logger } from '../../common/log';
+import { REG_XPSR, wordHex } from '../../debug/rsp/coreReset';
 import type { AccelMessage, QueryAnswer } from '../../protocol/rspAccel';
 import { memoryHex } from './memoryReads';
 import type { StubClient } from './stubClient';
 import { mrs, msr, SYSTEM_REGISTERS } from './systemRegisterDocs';
 import { PC_REG, registerWord } from './targetShape';
 
-/** GDB's number for xPSR on QEMU's M-profile description (`p19`). */
-const XPSR_REG = 0x19;
 /** xPSR's IT/ICI bits: inside an IT block the injected instructions would be conditional, so they are cleared. */
 const IT_BITS = 0x0600fc00;
 /** Steps sent for one instruction before giving up (see stepTo). */
@@ -17,16 +16,8 @@ const UNAVAILABLE = 'xxxxxxxx';
 /** CONTROL's index in SYSTEM_REGISTERS: the one register unprivileged code may read (the others read as zero). */
 const CONTROL = SYSTEM_REGISTERS.length - 1;
 
-/** A register value as RSP carries it (32-bit little-endian hex). */
-function wordHex(value: number): string {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(value >>> 0, 0);
-  return b.toString('hex');
-}
-
-function hexWord(hex: string): number | undefined {
-  return /^[0-9a-fA-F]{8}$/.test(hex) ? Buffer.from(hex, 'hex').readUInt32LE(0) : undefined;
-}
+/** A `p` reply (one 32-bit register, little-endian hex) as a number. */
+const hexWord = (hex: string): number | undefined => (hex.length === 8 ? registerWord(hex, 0) : undefined);
 
 /** A step of the procedure the stub refused or did otherwise than asked: the target state is put back. */
 class InjectionError extends Error {}
@@ -118,7 +109,7 @@ export class SystemRegisters {
   ): Promise<{ results: string[]; xpsr: number }> {
     const g = await this.stub.ask('g');
     const pc = registerWord(g, PC_REG);
-    const xpsrHex = await this.stub.ask(`p${XPSR_REG.toString(16)}`);
+    const xpsrHex = await this.stub.ask(`p${REG_XPSR.toString(16)}`);
     const xpsr = hexWord(xpsrHex);
     if (pc === undefined || xpsr === undefined) throw new InjectionError(`registers unreadable (${g.slice(0, 12)})`);
     const at = `${pc.toString(16)},${(code.length * 4).toString(16)}`;
@@ -132,7 +123,7 @@ export class SystemRegisters {
     const restore = [
       `M${at}:${saved}`,
       ...[...touched].map((reg) => `P${reg.toString(16)}=${g.slice(reg * 8, reg * 8 + 8)}`),
-      `P${XPSR_REG.toString(16)}=${xpsrHex}`,
+      `P${REG_XPSR.toString(16)}=${xpsrHex}`,
     ];
     // Every piece is tried even when one fails: a half-restored core is worse than a reported failure.
     const failed: string[] = [];
@@ -146,7 +137,7 @@ export class SystemRegisters {
   private async steps(pc: number, code: string[], inputs: Array<[number, string]>, xpsr: number): Promise<string> {
     await this.expectOk(`M${pc.toString(16)},${(code.length * 4).toString(16)}:${code.join('')}`);
     for (const [reg, hex] of inputs) await this.expectOk(`P${reg.toString(16)}=${hex}`);
-    if (xpsr & IT_BITS) await this.expectOk(`P${XPSR_REG.toString(16)}=${wordHex(xpsr & ~IT_BITS)}`);
+    if (xpsr & IT_BITS) await this.expectOk(`P${REG_XPSR.toString(16)}=${wordHex(xpsr & ~IT_BITS)}`);
     for (let i = 1; i <= code.length; i++) await this.stepTo(pc + 4 * i);
     return this.stub.ask('g');
   }

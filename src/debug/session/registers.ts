@@ -23,7 +23,8 @@ export const cortexM33Registers = [
 
 /** Registers whose write may change which stack SP is, or its value. */
 const STACK_MOVERS = new Set(['msp', 'psp', 'control']);
-const NOT_EXPOSED = '<not exposed by this GDB stub>';
+/** The value shown for a register the stub does not describe. */
+export const NOT_EXPOSED = '<not exposed by this GDB stub>';
 const namesByGdb = new WeakMap<object, Map<string, number>>();
 
 async function registerNumbers(ctx: SessionContext): Promise<Map<string, number>> {

@@ -5,13 +5,8 @@ import type { StubClient } from '../../../src/agent/rspAccel/stubClient';
 import { SystemRegisters } from '../../../src/agent/rspAccel/systemRegisters';
 import { mrs, msr, SYSTEM_REGISTERS_DOC, withSystemRegisters } from '../../../src/agent/rspAccel/systemRegisterDocs';
 import { silentLogger } from '../../../src/common/log';
+import { wordHex } from '../../../src/debug/rsp/coreReset';
 import type { QueryAnswer } from '../../../src/protocol/rspAccel';
-
-const hexWord = (v: number): string => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v >>> 0);
-  return b.toString('hex');
-};
 
 /** QEMU 7.2's documents for mps2-an505, cut to their register lines (numbering as QEMU gives it). */
 const qemuDocs: QueryAnswer[] = [
@@ -75,9 +70,9 @@ class CoreModel {
   interrupt(): void {}
 
   private reply(p: string): string {
-    if (p === 'g') return [...this.regs, this.xpsr].map(hexWord).join('');
-    if (p === 'p19') return hexWord(this.xpsr);
-    if (p === 'pf') return hexWord(this.regs[15]);
+    if (p === 'g') return [...this.regs, this.xpsr].map(wordHex).join('');
+    if (p === 'p19') return wordHex(this.xpsr);
+    if (p === 'pf') return wordHex(this.regs[15]);
     let m = /^m([0-9a-f]+),([0-9a-f]+)$/.exec(p);
     if (m) return this.mem.subarray(parseInt(m[1], 16), parseInt(m[1], 16) + parseInt(m[2], 16)).toString('hex');
     m = /^M([0-9a-f]+),[0-9a-f]+:([0-9a-f]+)$/.exec(p);
@@ -160,14 +155,14 @@ describe('agent: system registers on a stub that does not describe them', () => 
     core.sys = { msp: 0x20000f00, psp: 0x20000800, primask: 1, basepri: 0x40, faultmask: 0, control: 4 };
     const before = { regs: [...core.regs], xpsr: core.xpsr, mem: Buffer.from(core.mem) };
     const { value, all } = await read(sys, 45);
-    assert.equal(value, hexWord(1), 'PRIMASK');
+    assert.equal(value, wordHex(1), 'PRIMASK');
     assert.deepEqual(all, [
-      ['p2b', hexWord(0x20000f00)],
-      ['p2c', hexWord(0x20000800)],
-      ['p2d', hexWord(1)],
-      ['p2e', hexWord(0x40)],
-      ['p2f', hexWord(0)],
-      ['p30', hexWord(4)],
+      ['p2b', wordHex(0x20000f00)],
+      ['p2c', wordHex(0x20000800)],
+      ['p2d', wordHex(1)],
+      ['p2e', wordHex(0x40)],
+      ['p2f', wordHex(0)],
+      ['p30', wordHex(4)],
     ]);
     assert.deepEqual(core.regs, before.regs);
     assert.equal(core.xpsr, before.xpsr);
@@ -188,7 +183,7 @@ describe('agent: system registers on a stub that does not describe them', () => 
     const { all } = await read(sys, 43);
     assert.deepEqual(
       all.map(([, v]) => v),
-      ['xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', hexWord(1)],
+      ['xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', wordHex(1)],
     );
   });
 
@@ -206,27 +201,27 @@ describe('agent: system registers on a stub that does not describe them', () => 
   it('steps again when the stub reported a step the core did not take', async () => {
     const { core, sys } = rig();
     core.idleSteps = 2;
-    assert.equal((await read(sys, 43)).value, hexWord(0x20000f00));
+    assert.equal((await read(sys, 43)).value, wordHex(0x20000f00));
     assert.equal(core.sent.filter((p) => p === 's').length, 8, 'six instructions, two steps sent again');
   });
 
   it('writes with MSR; a write to MSP moves SP, as on the core, and r0 and PC come back', async () => {
     const { core, sys } = rig();
     const r0 = core.regs[0];
-    const rep = await sys.answer(`P2b=${hexWord(0x20000e00)}`);
+    const rep = await sys.answer(`P2b=${wordHex(0x20000e00)}`);
     assert.deepEqual(rep, { t: 'rep', p: ['OK'] });
     assert.equal(core.sys.msp, 0x20000e00);
     assert.equal(core.regs[13], 0x20000e00, 'SP follows MSP in thread mode on the main stack');
     assert.equal(core.regs[0], r0);
     assert.equal(core.regs[15], 0x100);
-    assert.equal((await read(sys, 43)).value, hexWord(0x20000e00));
+    assert.equal((await read(sys, 43)).value, wordHex(0x20000e00));
   });
 
   it('answers a write it could not do with the reason, and leaves r0 and PC as they were', async () => {
     const { core, sys } = rig();
     const before = [...core.regs];
     core.divert = 0x400;
-    const rep = await sys.answer(`P2f=${hexWord(1)}`);
+    const rep = await sys.answer(`P2f=${wordHex(1)}`);
     assert.equal(
       rep.t === 'rep' && rep.p[0],
       'E.could not write faultmask by running MSR on the core: the core went to 0x400 instead of 0x104',
@@ -237,7 +232,7 @@ describe('agent: system registers on a stub that does not describe them', () => 
   it('says a write in unprivileged thread mode is ignored by the core instead of answering OK', async () => {
     const { core, sys } = rig();
     core.sys.control = 1;
-    const rep = await sys.answer(`P2e=${hexWord(0x40)}`);
+    const rep = await sys.answer(`P2e=${wordHex(0x40)}`);
     assert.match(rep.t === 'rep' ? rep.p[0] : '', /^E\.the core runs unprivileged/);
     assert.equal(core.sys.basepri, 0);
   });

@@ -1,6 +1,7 @@
 // What the editor shows at a stop, collected through DAP as plain data two debug paths can be compared on.
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { NOT_EXPOSED } from '../../../src/debug/session/registers';
 
 /** A variable as the Variables view shows it, with its children expanded; references and ids are left out. */
 export interface ShownVariable {
@@ -113,8 +114,6 @@ export async function takeSnapshot(dc: DebugClient): Promise<StopSnapshot> {
 function hex(n: number): string {
   return '0x' + n.toString(16);
 }
-
-const NOT_EXPOSED = '<not exposed by this GDB stub>';
 
 /**
  * The tunnel's snapshot as the direct path can show it: registers QEMU's stub leaves out (MSP … CONTROL), which the
